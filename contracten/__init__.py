@@ -1,0 +1,2 @@
+"""Zorgaanbieders, the product catalogue, contracts with versions, dated tariffs, SLA norms and
+spending caps (bestedingsruimte)."""

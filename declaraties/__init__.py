@@ -1,0 +1,1 @@
+"""declaraties: filled by a later issue (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""financien: filled by a later issue (see DESIGN.md)."""

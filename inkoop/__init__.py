@@ -1,0 +1,1 @@
+"""inkoop: filled by a later issue (see DESIGN.md)."""

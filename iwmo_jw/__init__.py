@@ -1,0 +1,1 @@
+"""iwmo_jw: filled by a later issue (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""The small shared kernel: Gemeente, Wet, periods, money helpers, BSN, audit, roles."""

@@ -1,0 +1,1 @@
+"""reports: filled by a later issue (see DESIGN.md)."""
