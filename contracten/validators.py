@@ -36,4 +36,4 @@ def valideer_iban(waarde: str) -> None:
         raise ValidationError(
             _("Het IBAN is ongeldig (controleer landcode, lengte en controlecijfers)."),
             code="iban_ongeldig",
-        )
+        ) from None

@@ -18,7 +18,9 @@ def valideer_bsn(waarde: str) -> str:
         return str(stdnum_bsn.validate(waarde))
     except StdnumValidationError:
         # Never repeat the number itself: it may be a real BSN with a typo.
-        raise OngeldigBsn("Het BSN is ongeldig (geen 9 cijfers of voldoet niet aan de elfproef).")
+        raise OngeldigBsn(
+            "Het BSN is ongeldig (geen 9 cijfers of voldoet niet aan de elfproef)."
+        ) from None
 
 
 def maskeer_bsn(waarde: str) -> str:

@@ -1,3 +1,5 @@
+import enum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,3 +26,13 @@ class AuditActie(models.TextChoices):
     STATUS = "status", _("Status gewijzigd")
     VERWIJDERD = "verwijderd", _("Verwijderd")
     GEIMPORTEERD = "geimporteerd", _("Geïmporteerd")
+
+
+class Ongewijzigd(enum.Enum):
+    """Sentinel for optional service arguments where ``None`` is a meaningful value
+    (e.g. clearing an end date): ``ONGEWIJZIGD`` means "leave as it is"."""
+
+    ONGEWIJZIGD = "ongewijzigd"
+
+
+ONGEWIJZIGD = Ongewijzigd.ONGEWIJZIGD

@@ -48,9 +48,7 @@ class Periode:
         return (self.eind - self.begin).days + 1
 
 
-def overlapt(
-    begin_a: date, eind_a: date | None, begin_b: date, eind_b: date | None
-) -> bool:
+def overlapt(begin_a: date, eind_a: date | None, begin_b: date, eind_b: date | None) -> bool:
     """True when the inclusive periods [begin_a, eind_a] and [begin_b, eind_b] share a day."""
     return Periode(begin_a, eind_a).overlapt(Periode(begin_b, eind_b))
 

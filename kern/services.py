@@ -28,9 +28,7 @@ def gebruiker_aanmaken(
     rollen = list(rollen)
     onbekend = set(rollen) - set(Rol.values)
     if onbekend:
-        raise DomeinFout(
-            f"Onbekende rol: {', '.join(sorted(onbekend))}.", code="rol_onbekend"
-        )
+        raise DomeinFout(f"Onbekende rol: {', '.join(sorted(onbekend))}.", code="rol_onbekend")
     if Gebruiker.objects.filter(username=gebruikersnaam).exists():
         raise DomeinFout("Deze gebruikersnaam bestaat al.", code="gebruiker_bestaat")
     gebruiker = Gebruiker(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from kern.constants import Rol
-from kern.exceptions import NietGevonden
+from kern.exceptions import DomeinFout
 from kern.models import Gebruiker, Gemeente
 
 
@@ -32,11 +32,16 @@ def gemeente_in_scope(gebruiker: Gebruiker, gemeente: Gemeente) -> bool:
 
 
 def eis_gemeenten_in_scope(gebruiker: Gebruiker, gemeenten: list[Gemeente]) -> None:
-    """Refuse when any of ``gemeenten`` is outside the user's scope (answers 404, no leak)."""
+    """Refuse when any of ``gemeenten`` is outside the user's scope.
+
+    The message says "unknown or outside your scope", so it never confirms that a gemeente
+    exists in another scope.
+    """
     buiten = [g for g in gemeenten if not gemeente_in_scope(gebruiker, g)]
     if buiten:
-        raise NietGevonden(
-            "Gemeente niet gevonden of buiten uw bevoegdheid: "
-            + ", ".join(sorted(g.code for g in buiten)),
+        raise DomeinFout(
+            "Gemeente onbekend of buiten uw bevoegdheid: "
+            + ", ".join(sorted(g.code for g in buiten))
+            + ".",
             code="gemeente_buiten_bevoegdheid",
         )

@@ -15,7 +15,7 @@ ALTER TABLE contracten_tariefperiode
     contract_id WITH =,
     product_id WITH =,
     daterange(ingangsdatum, einddatum, '[]') WITH &&
-  ) WHERE (vervangen_door_id IS NULL);
+  ) WHERE (NOT is_vervangen);
 """
 
 DROP = "ALTER TABLE contracten_tariefperiode DROP CONSTRAINT IF EXISTS tariefperiode_geen_overlap;"

@@ -89,7 +89,9 @@ class ContractVersie(models.Model):
         encoder=DjangoJSONEncoder,
         help_text=_("Volledige inhoud van het contract in deze versie."),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True, help_text=_("Tijd."))
+    aangemaakt_op = models.DateTimeField(
+        _("aangemaakt op"), auto_now_add=True, help_text=_("Tijd.")
+    )
     aangemaakt_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -75,7 +75,9 @@ class Product(models.Model):
         _("einddatum"),
         null=True,
         blank=True,
-        help_text=_("Laatste dag waarop het product nieuw mag worden gecontracteerd; leeg is open."),
+        help_text=_(
+            "Laatste dag waarop het product nieuw mag worden gecontracteerd; leeg is open."
+        ),
     )
 
     class Meta:

@@ -14,7 +14,7 @@ from kern.geld import BEDRAG_DECIMAL_PLACES, BEDRAG_MAX_DIGITS, VALUTA
 class Tariefperiode(models.Model):
     """A dated tariff of one product in one contract. Never overwritten: an indexation or a
     change adds a period (closing an open-ended predecessor the day before); a correction of
-    the same dates adds a period that *replaces* the old one (``vervangen_door``).
+    the same dates adds a period that *replaces* the old one (``vervangt``/``is_vervangen``).
 
     Among periods that are not replaced, those of one contract and product never overlap:
     the service checks it and, on PostgreSQL, an exclusion constraint enforces it
@@ -66,16 +66,23 @@ class Tariefperiode(models.Model):
     toelichting = models.CharField(
         _("toelichting"), max_length=255, blank=True, help_text=_("Vrije toelichting.")
     )
-    vervangen_door = models.OneToOneField(
+    vervangt = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="vervangt",
-        verbose_name=_("vervangen door"),
-        help_text=_("Gevuld wanneer een correctie deze periode heeft vervangen."),
+        related_name="vervangen_door",
+        verbose_name=_("vervangt"),
+        help_text=_("De periode die deze correctie vervangt."),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True, help_text=_("Tijd."))
+    is_vervangen = models.BooleanField(
+        _("vervangen"),
+        default=False,
+        help_text=_("Waar wanneer een correctie deze periode heeft vervangen; telt dan niet mee."),
+    )
+    aangemaakt_op = models.DateTimeField(
+        _("aangemaakt op"), auto_now_add=True, help_text=_("Tijd.")
+    )
     aangemaakt_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -91,9 +98,7 @@ class Tariefperiode(models.Model):
         verbose_name_plural = _("tariefperioden")
         ordering = ["contract", "product", "ingangsdatum", "id"]
         indexes = [
-            models.Index(
-                fields=["product", "ingangsdatum"], name="tariefperiode_product_idx"
-            ),
+            models.Index(fields=["product", "ingangsdatum"], name="tariefperiode_product_idx"),
         ]
         constraints = [
             models.CheckConstraint(

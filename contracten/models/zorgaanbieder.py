@@ -44,7 +44,9 @@ class Zorgaanbieder(models.Model):
     postcode = models.CharField(_("postcode"), max_length=7, blank=True, help_text=_("Postcode."))
     plaats = models.CharField(_("plaats"), max_length=100, blank=True, help_text=_("Plaats."))
     actief = models.BooleanField(
-        _("actief"), default=True, help_text=_("Inactieve aanbieders krijgen geen nieuwe opdrachten.")
+        _("actief"),
+        default=True,
+        help_text=_("Inactieve aanbieders krijgen geen nieuwe opdrachten."),
     )
 
     class Meta:
@@ -53,7 +55,8 @@ class Zorgaanbieder(models.Model):
         ordering = ["naam"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(agb_code__regex=r"^[0-9]{8}$"), name="zorgaanbieder_agb_8_cijfers"
+                condition=models.Q(agb_code__regex=r"^[0-9]{8}$"),
+                name="zorgaanbieder_agb_8_cijfers",
             )
         ]
 

@@ -76,7 +76,9 @@ def _params(detail: Any, prefix: str = "") -> list[dict[str, str]]:
                 params += _params(value, prefix)
     else:
         code = getattr(detail, "code", None) or "ongeldig"
-        params.append({"name": prefix or "non_field_errors", "code": str(code), "reason": str(detail)})
+        params.append(
+            {"name": prefix or "non_field_errors", "code": str(code), "reason": str(detail)}
+        )
     return params
 
 

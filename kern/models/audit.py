@@ -35,7 +35,9 @@ class AuditRecord(models.Model):
         _("object-id"), max_length=64, help_text=_("Primaire sleutel van het object.")
     )
     object_omschrijving = models.CharField(
-        _("object"), max_length=255, help_text=_("Leesbare omschrijving op het moment van wijzigen.")
+        _("object"),
+        max_length=255,
+        help_text=_("Leesbare omschrijving op het moment van wijzigen."),
     )
     toelichting = models.TextField(
         _("toelichting"), blank=True, help_text=_("Reden of context van de wijziging.")

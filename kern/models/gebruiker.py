@@ -31,9 +31,7 @@ class Gebruiker(AbstractUser):
         cached: frozenset[str] | None = getattr(self, "_rollen_cache", None)
         if cached is None:
             cached = frozenset(
-                naam
-                for naam in self.groups.values_list("name", flat=True)
-                if naam in Rol.values
+                naam for naam in self.groups.values_list("name", flat=True) if naam in Rol.values
             )
             self._rollen_cache = cached
         return cached
