@@ -352,10 +352,12 @@ def contract_wijzigen(
         )
     if door is not None:
         eis_gemeenten_in_scope(door, nieuwe_gemeenten)
-    buiten = contract.tariefperioden.filter(is_vervangen=False).filter(
-        Q(ingangsdatum__lt=contract.ingangsdatum)
-        | (Q(einddatum__gt=contract.einddatum or MAX_DATUM) if contract.einddatum else Q(pk__in=[]))
-    )
+    buiten_looptijd = Q(ingangsdatum__lt=contract.ingangsdatum)
+    if contract.einddatum is not None:
+        buiten_looptijd |= Q(einddatum__gt=contract.einddatum) | Q(
+            ingangsdatum__gt=contract.einddatum
+        )
+    buiten = contract.tariefperioden.filter(is_vervangen=False).filter(buiten_looptijd)
     if buiten.exists():
         raise DomeinFout(
             "Er zijn tariefperioden die buiten de nieuwe looptijd van het contract vallen.",
@@ -477,8 +479,10 @@ def tariefperiode_toevoegen(
             "Aan een beëindigd contract worden geen tarieven toegevoegd.",
             code="contract_beeindigd",
         )
+    # An open-ended tariff in a contract with an end date simply ends with the contract.
     if ingangsdatum < contract.ingangsdatum or (
-        contract.einddatum is not None and (einddatum or MAX_DATUM) > contract.einddatum
+        contract.einddatum is not None
+        and max(ingangsdatum, einddatum or ingangsdatum) > contract.einddatum
     ):
         raise DomeinFout(
             "De tariefperiode valt buiten de looptijd van het contract "

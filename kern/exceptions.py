@@ -54,18 +54,45 @@ class GeenToegang(DomeinFout):
     code = "geen_toegang"
 
 
+#: Django's generic validation codes, mapped to this project's stable Dutch codes.
+GENERIEKE_CODES = {
+    "max_length": "te_lang",
+    "min_length": "te_kort",
+    "invalid_choice": "ongeldige_keuze",
+    "required": "verplicht",
+    "blank": "verplicht",
+    "null": "verplicht",
+    "unique": "bestaat_al",
+    "unique_together": "bestaat_al",
+    "invalid": "ongeldig",
+    "max_value": "te_groot",
+    "min_value": "te_klein",
+    "max_digits": "te_veel_cijfers",
+    "max_decimal_places": "te_veel_decimalen",
+}
+
+
 def van_validation_error(error: Any, *, code: str = "ongeldige_invoer") -> DomeinFout:
-    """Turn a Django ``ValidationError`` (from ``full_clean``) into a :class:`DomeinFout`."""
+    """Turn a Django ``ValidationError`` (from ``full_clean``) into a :class:`DomeinFout`.
+
+    The error's code is the first project-specific code among the field errors (e.g.
+    ``agb_ongeldig``), else the first generic one mapped to Dutch (``te_lang``), else ``code``.
+    A constraint name (``CheckConstraint``/``UniqueConstraint`` violation) is used as is.
+    """
     velden: dict[str, list[str]] = {}
+    codes: list[str] = []
     if hasattr(error, "error_dict"):
         for veld, fouten in error.error_dict.items():
             velden[veld] = [str(m) for f in fouten for m in f.messages]
+            codes += [f.code for f in fouten if f.code]
+    elif getattr(error, "error_list", None):
+        codes += [f.code for f in error.error_list if f.code]
     berichten = [m for lijst in velden.values() for m in lijst] or [str(m) for m in error.messages]
-    fout_code = code
-    if hasattr(error, "error_dict"):
-        codes = {f.code for fouten in error.error_dict.values() for f in fouten if f.code}
-        if len(codes) == 1:
-            fout_code = codes.pop()
-    elif getattr(error, "code", None):
-        fout_code = error.code
+    specifiek = [c for c in codes if c not in GENERIEKE_CODES]
+    if specifiek:
+        fout_code = specifiek[0]
+    elif codes:
+        fout_code = GENERIEKE_CODES[codes[0]]
+    else:
+        fout_code = code
     return DomeinFout("; ".join(berichten), code=fout_code, velden=velden)

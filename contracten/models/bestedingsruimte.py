@@ -50,11 +50,16 @@ class Bestedingsruimte(models.Model):
                 fields=["zorgaanbieder", "gemeente", "jaar"], name="bestedingsruimte_uniek"
             ),
             models.CheckConstraint(
-                condition=models.Q(bedrag__gte=0), name="bestedingsruimte_niet_negatief"
+                condition=models.Q(bedrag__gte=0),
+                name="bestedingsruimte_niet_negatief",
+                violation_error_code="bestedingsruimte_niet_negatief",
+                violation_error_message=_("Een bestedingsruimte is niet negatief."),
             ),
             models.CheckConstraint(
                 condition=models.Q(jaar__gte=2015) & models.Q(jaar__lte=2100),
                 name="bestedingsruimte_jaar_redelijk",
+                violation_error_code="bestedingsruimte_jaar_redelijk",
+                violation_error_message=_("Het jaar moet tussen 2015 en 2100 liggen."),
             ),
         ]
 

@@ -62,6 +62,8 @@ class Contract(models.Model):
                 condition=models.Q(einddatum__isnull=True)
                 | models.Q(einddatum__gte=models.F("ingangsdatum")),
                 name="contract_einde_na_ingang",
+                violation_error_code="einddatum_voor_ingangsdatum",
+                violation_error_message=_("De einddatum ligt vóór de ingangsdatum."),
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ContractStatus.values), name="contract_status_geldig"

@@ -92,6 +92,8 @@ class Product(models.Model):
                 condition=models.Q(einddatum__isnull=True)
                 | models.Q(einddatum__gte=models.F("ingangsdatum")),
                 name="product_einde_na_ingang",
+                violation_error_code="einddatum_voor_ingangsdatum",
+                violation_error_message=_("De einddatum ligt vóór de ingangsdatum."),
             ),
             models.CheckConstraint(
                 condition=models.Q(eenheid__in=Eenheid.values), name="product_eenheid_geldig"

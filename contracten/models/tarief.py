@@ -105,9 +105,14 @@ class Tariefperiode(models.Model):
                 condition=models.Q(einddatum__isnull=True)
                 | models.Q(einddatum__gte=models.F("ingangsdatum")),
                 name="tariefperiode_einde_na_ingang",
+                violation_error_code="einddatum_voor_ingangsdatum",
+                violation_error_message=_("De einddatum ligt vóór de ingangsdatum."),
             ),
             models.CheckConstraint(
-                condition=models.Q(bedrag__gte=0), name="tariefperiode_bedrag_niet_negatief"
+                condition=models.Q(bedrag__gte=0),
+                name="tariefperiode_bedrag_niet_negatief",
+                violation_error_code="tarief_negatief",
+                violation_error_message=_("Een tarief is niet negatief."),
             ),
             models.CheckConstraint(
                 condition=models.Q(eenheid__in=Eenheid.values), name="tariefperiode_eenheid_geldig"
