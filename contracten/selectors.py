@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid as uuid_lib
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from contracten.constants import CONTRACT_LOPEND
@@ -72,7 +73,7 @@ def zorgaanbieders_zichtbaar(*, gebruiker: Gebruiker) -> QuerySet[Zorgaanbieder]
 def zorgaanbieder_ophalen(*, gebruiker: Gebruiker, uuid: uuid_lib.UUID | str) -> Zorgaanbieder:
     try:
         return zorgaanbieders_zichtbaar(gebruiker=gebruiker).get(uuid=uuid)
-    except (Zorgaanbieder.DoesNotExist, ValueError, DomeinFout):
+    except (Zorgaanbieder.DoesNotExist, ValueError, ValidationError):
         raise NietGevonden(
             "Zorgaanbieder niet gevonden.", code="zorgaanbieder_niet_gevonden"
         ) from None
@@ -122,7 +123,7 @@ def contracten_zichtbaar(*, gebruiker: Gebruiker) -> QuerySet[Contract]:
 def contract_ophalen(*, gebruiker: Gebruiker, uuid: uuid_lib.UUID | str) -> Contract:
     try:
         return contracten_zichtbaar(gebruiker=gebruiker).get(uuid=uuid)
-    except (Contract.DoesNotExist, ValueError, DomeinFout):
+    except (Contract.DoesNotExist, ValueError, ValidationError):
         raise NietGevonden("Contract niet gevonden.", code="contract_niet_gevonden") from None
 
 
@@ -140,7 +141,7 @@ def tariefperioden_zichtbaar(
 def tariefperiode_ophalen(*, gebruiker: Gebruiker, uuid: uuid_lib.UUID | str) -> Tariefperiode:
     try:
         return tariefperioden_zichtbaar(gebruiker=gebruiker, ook_vervangen=True).get(uuid=uuid)
-    except (Tariefperiode.DoesNotExist, ValueError, DomeinFout):
+    except (Tariefperiode.DoesNotExist, ValueError, ValidationError):
         raise NietGevonden(
             "Tariefperiode niet gevonden.", code="tariefperiode_niet_gevonden"
         ) from None

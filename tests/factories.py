@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 
 from contracten.constants import ContractStatus, Eenheid, Uitvoeringsvariant
 from contracten.models import (
+    Bestedingsruimte,
     Contract,
     Product,
     Productcategorie,
@@ -105,3 +106,13 @@ def aanbieder_gebruiker(aanbieder: Zorgaanbieder, **kwargs: Any) -> Gebruiker:
     gebruiker = GebruikerFactory(rollen=["zorgaanbieder"], **kwargs)
     ZorgaanbiederGebruiker.objects.create(gebruiker=gebruiker, zorgaanbieder=aanbieder)
     return gebruiker
+
+
+class BestedingsruimteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bestedingsruimte
+
+    zorgaanbieder = factory.SubFactory(ZorgaanbiederFactory)
+    gemeente = factory.LazyFunction(lambda: gemeente("0363"))
+    jaar = 2026
+    bedrag = Decimal("100000.00")
