@@ -352,23 +352,44 @@ def contract_wijzigen(
         )
     if door is not None:
         eis_gemeenten_in_scope(door, nieuwe_gemeenten)
+    # Periods that start outside the new term cannot follow it; periods that run past a new
+    # (earlier) end are shortened to it below, audited, as a tariff change from a date is.
+    lopend = contract.tariefperioden.filter(is_vervangen=False)
     buiten_looptijd = Q(ingangsdatum__lt=contract.ingangsdatum)
     if contract.einddatum is not None:
-        buiten_looptijd |= Q(einddatum__gt=contract.einddatum) | Q(
-            ingangsdatum__gt=contract.einddatum
-        )
-    buiten = contract.tariefperioden.filter(is_vervangen=False).filter(buiten_looptijd)
-    if buiten.exists():
+        buiten_looptijd |= Q(ingangsdatum__gt=contract.einddatum)
+    if lopend.filter(buiten_looptijd).exists():
         raise DomeinFout(
-            "Er zijn tariefperioden die buiten de nieuwe looptijd van het contract vallen.",
+            "Er zijn tariefperioden die buiten de nieuwe looptijd van het contract beginnen.",
             code="tarieven_buiten_looptijd",
         )
+    inkorten = (
+        list(
+            lopend.select_for_update().filter(
+                Q(einddatum__isnull=True) | Q(einddatum__gt=contract.einddatum)
+            )
+        )
+        if contract.einddatum is not None
+        else []
+    )
     _opslaan(contract)
     if gemeenten is not None:
         contract.gemeenten.set(nieuwe_gemeenten)
     na = _contract_gegevens(contract, nieuwe_gemeenten)
     if na == voor:
         raise DomeinFout("De wijziging verandert niets aan het contract.", code="geen_wijziging")
+    for periode in inkorten:
+        periode_voor = momentopname(periode)
+        periode.einddatum = contract.einddatum
+        periode.save(update_fields=["einddatum"])
+        audit_vastleggen(
+            gebruiker=door,
+            actie=AuditActie.GEWIJZIGD,
+            obj=periode,
+            voor=periode_voor,
+            na=momentopname(periode),
+            toelichting="Afgesloten op de einddatum van het contract.",
+        )
     contract.versie += 1
     contract.save(update_fields=["versie"])
     ContractVersie.objects.create(

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from contracten import services
 from contracten.constants import ContractStatus, Eenheid, SlaEenheid, SlaSoort, TariefReden
@@ -30,7 +31,11 @@ pytestmark = pytest.mark.django_db
 
 
 def audits(obj) -> list[AuditRecord]:
-    return list(AuditRecord.objects.filter(object_id=str(obj.pk)).order_by("id"))
+    return list(
+        AuditRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        ).order_by("id")
+    )
 
 
 # --- Zorgaanbieder ---------------------------------------------------------------------
@@ -276,7 +281,7 @@ def test_contract_wijzigen_refusals(inkoper, rotterdam) -> None:
     cases = [
         ({"reden": " "}, "reden_verplicht"),
         ({"reden": "x", "einddatum": date(2024, 1, 1)}, "einddatum_voor_ingangsdatum"),
-        ({"reden": "x", "einddatum": date(2025, 6, 30)}, "tarieven_buiten_looptijd"),
+        ({"reden": "x", "ingangsdatum": date(2025, 2, 1)}, "tarieven_buiten_looptijd"),
         ({"reden": "x", "gemeenten": [rotterdam]}, "gemeente_buiten_bevoegdheid"),
         ({"reden": "x", "gemeenten": []}, "contract_zonder_gemeente"),
         ({"reden": "x", "omschrijving": ""}, "geen_wijziging"),
@@ -287,6 +292,29 @@ def test_contract_wijzigen_refusals(inkoper, rotterdam) -> None:
         assert fout.value.code == code, kwargs
     contract.refresh_from_db()
     assert contract.versie == 1 and contract.einddatum == date(2026, 12, 31)
+
+
+def test_shortening_a_contract_closes_its_tariffs_at_the_new_end(inkoper) -> None:
+    contract = nieuw_contract(inkoper, einddatum=None)
+    open_periode = TariefperiodeFactory(contract=contract, einddatum=None)
+    later = TariefperiodeFactory(
+        contract=contract, ingangsdatum=date(2025, 1, 1), einddatum=date(2026, 12, 31)
+    )
+    services.contract_wijzigen(
+        door=inkoper, contract=contract, reden="Opzegging", einddatum=date(2025, 6, 30)
+    )
+    open_periode.refresh_from_db()
+    later.refresh_from_db()
+    assert open_periode.einddatum == later.einddatum == date(2025, 6, 30)
+    assert open_periode.bedrag.amount == Decimal("65.00")
+    assert audits(open_periode)[-1].toelichting == "Afgesloten op de einddatum van het contract."
+    # A period that would start after the new end blocks the change; nothing is shortened.
+    TariefperiodeFactory(contract=contract, ingangsdatum=date(2025, 6, 1), einddatum=None)
+    with NietsVeranderd(), pytest.raises(DomeinFout) as fout:
+        services.contract_wijzigen(
+            door=inkoper, contract=contract, reden="x", einddatum=date(2025, 5, 31)
+        )
+    assert fout.value.code == "tarieven_buiten_looptijd"
 
 
 def test_contract_status_transitions_are_recorded(inkoper) -> None:
