@@ -23,15 +23,32 @@ from contracten.models import (
 )
 from kern.exceptions import DomeinFout, NietGevonden
 from kern.models import Gebruiker, Gemeente
-from kern.toegang import ziet_alles
+from kern.toegang import gemeente_in_scope, ziet_alles
 
 
 class GeenContracttarief(DomeinFout):
+    status = 404
     code = "geen_contracttarief"
 
 
 class MeerdereContracttarieven(DomeinFout):
+    status = 409
     code = "meerdere_contracttarieven"
+
+
+def _geen_contracttarief(
+    *, agb_code: str, gemeentecode: str, productcode: str, datum: date
+) -> GeenContracttarief:
+    return GeenContracttarief(
+        f"Geen contracttarief voor product {productcode} van aanbieder "
+        f"{agb_code} in gemeente {gemeentecode} op {datum:%d-%m-%Y}.",
+        details={
+            "agb_code": agb_code,
+            "gemeentecode": gemeentecode,
+            "productcode": productcode,
+            "datum": datum.isoformat(),
+        },
+    )
 
 
 def zorgaanbieder_id_van(gebruiker: Gebruiker) -> int | None:
@@ -178,15 +195,11 @@ def tarief_op(
         .order_by("-contract__ingangsdatum", "-ingangsdatum", "-pk")
     )
     if not kandidaten:
-        raise GeenContracttarief(
-            f"Geen contracttarief voor product {product.productcode} van aanbieder "
-            f"{zorgaanbieder.agb_code} in gemeente {gemeente.code} op {datum:%d-%m-%Y}.",
-            details={
-                "agb_code": zorgaanbieder.agb_code,
-                "gemeentecode": gemeente.code,
-                "productcode": product.productcode,
-                "datum": datum.isoformat(),
-            },
+        raise _geen_contracttarief(
+            agb_code=zorgaanbieder.agb_code,
+            gemeentecode=gemeente.code,
+            productcode=product.productcode,
+            datum=datum,
         )
     bedragen = {(k.bedrag.amount, k.eenheid) for k in kandidaten}
     if len(bedragen) > 1:
@@ -197,6 +210,24 @@ def tarief_op(
             + ".",
         )
     return kandidaten[0]
+
+
+def tarief_op_zichtbaar(
+    *, gebruiker: Gebruiker, agb_code: str, gemeentecode: str, product: Product, datum: date
+) -> Tariefperiode:
+    """:func:`tarief_op` as a user may ask it: a provider user only for its own AGB (any
+    gemeente: its contracts decide), a municipal user only for its own gemeenten. Out of
+    scope answers exactly like "no tariff", so nothing about other scopes leaks."""
+    geen = _geen_contracttarief(
+        agb_code=agb_code, gemeentecode=gemeentecode, productcode=product.productcode, datum=datum
+    )
+    aanbieder = zorgaanbieders_zichtbaar(gebruiker=gebruiker).filter(agb_code=agb_code).first()
+    gemeente = Gemeente.objects.filter(code=gemeentecode).first()
+    if aanbieder is None or gemeente is None:
+        raise geen
+    if not _is_aanbieder(gebruiker) and not gemeente_in_scope(gebruiker, gemeente):
+        raise geen
+    return tarief_op(zorgaanbieder=aanbieder, gemeente=gemeente, product=product, datum=datum)
 
 
 def slanormen_zichtbaar(*, gebruiker: Gebruiker) -> QuerySet[SlaNorm]:

@@ -120,6 +120,11 @@ def zorgaanbieder_wijzigen(
         velden["iban"] = iban_compact(velden["iban"])
     for veld, waarde in velden.items():
         setattr(aanbieder, veld, waarde)
+    na = momentopname(aanbieder)
+    if na == voor:
+        raise DomeinFout(
+            "De wijziging verandert niets aan de zorgaanbieder.", code="geen_wijziging"
+        )
     _opslaan(aanbieder)
     audit_vastleggen(
         gebruiker=door,
@@ -260,7 +265,8 @@ def _eis_einde_na_ingang(ingangsdatum: date, einddatum: date | None) -> None:
 def _contract_gegevens(contract: Contract, gemeenten: Sequence[Gemeente]) -> dict[str, Any]:
     return {
         "nummer": contract.nummer,
-        "zorgaanbieder": contract.zorgaanbieder_id,
+        "zorgaanbieder": str(contract.zorgaanbieder.uuid),
+        "agb_code": contract.zorgaanbieder.agb_code,
         "omschrijving": contract.omschrijving,
         "ingangsdatum": contract.ingangsdatum,
         "einddatum": contract.einddatum,

@@ -22,6 +22,7 @@ class DomeinFout(Exception):
         *,
         code: str | None = None,
         velden: dict[str, list[str]] | None = None,
+        veldcodes: dict[str, list[str]] | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(bericht)
@@ -29,6 +30,9 @@ class DomeinFout(Exception):
         if code is not None:
             self.code = code
         self.velden = velden or {}
+        #: Per field, the stable code of each message in ``velden`` (same order); fields
+        #: without an entry carry the error's own ``code``.
+        self.veldcodes = veldcodes or {}
         self.details = details or {}
 
     def __str__(self) -> str:
@@ -80,10 +84,16 @@ def van_validation_error(error: Any, *, code: str = "ongeldige_invoer") -> Domei
     A constraint name (``CheckConstraint``/``UniqueConstraint`` violation) is used as is.
     """
     velden: dict[str, list[str]] = {}
+    veldcodes: dict[str, list[str]] = {}
     codes: list[str] = []
     if hasattr(error, "error_dict"):
         for veld, fouten in error.error_dict.items():
             velden[veld] = [str(m) for f in fouten for m in f.messages]
+            veldcodes[veld] = [
+                GENERIEKE_CODES.get(f.code, f.code) if f.code else code
+                for f in fouten
+                for _ in f.messages
+            ]
             codes += [f.code for f in fouten if f.code]
     elif getattr(error, "error_list", None):
         codes += [f.code for f in error.error_list if f.code]
@@ -95,4 +105,4 @@ def van_validation_error(error: Any, *, code: str = "ongeldige_invoer") -> Domei
         fout_code = GENERIEKE_CODES[codes[0]]
     else:
         fout_code = code
-    return DomeinFout("; ".join(berichten), code=fout_code, velden=velden)
+    return DomeinFout(" ".join(berichten), code=fout_code, velden=velden, veldcodes=veldcodes)

@@ -82,14 +82,23 @@ def _params(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     return params
 
 
+def _veldcode(exc: DomeinFout, veld: str, index: int) -> str:
+    codes = exc.veldcodes.get(veld, [])
+    return codes[index] if index < len(codes) else exc.code
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = van_validation_error(exc)
     if isinstance(exc, DomeinFout):
         params = [
-            {"name": veld, "code": exc.code, "reason": bericht}
+            {
+                "name": veld,
+                "code": _veldcode(exc, veld, i),
+                "reason": bericht,
+            }
             for veld, berichten in exc.velden.items()
-            for bericht in berichten
+            for i, bericht in enumerate(berichten)
         ]
         return problem(
             status_code=exc.status,

@@ -102,6 +102,9 @@ def test_zorgaanbieder_wijzigen_audits_before_after(inkoper) -> None:
     assert fout.value.code == "iban_ongeldig"
     aanbieder.refresh_from_db()
     assert aanbieder.naam == "Nieuw"
+    with NietsVeranderd(), pytest.raises(DomeinFout) as fout:
+        services.zorgaanbieder_wijzigen(door=inkoper, zorgaanbieder=aanbieder, naam="Nieuw")
+    assert fout.value.code == "geen_wijziging"
 
 
 def test_zorgaanbieder_gebruiker_koppelen(amsterdam) -> None:

@@ -93,3 +93,26 @@ def test_scope_helpers(amsterdam, rotterdam) -> None:
     eis_gemeenten_in_scope(superuser, [rotterdam])
     aanbieder = GebruikerFactory(rollen=["zorgaanbieder"])
     assert not is_gemeentegebruiker(aanbieder)
+
+
+def test_validation_error_keeps_a_code_per_field() -> None:
+    from django.core.exceptions import ValidationError
+
+    from kern.exceptions import van_validation_error
+
+    fout = van_validation_error(
+        ValidationError(
+            {
+                "agb_code": [ValidationError("AGB fout.", code="agb_ongeldig")],
+                "iban": [ValidationError("IBAN fout.", code="iban_ongeldig")],
+                "naam": [ValidationError("Te lang.", code="max_length")],
+            }
+        )
+    )
+    assert fout.code == "agb_ongeldig"
+    assert fout.veldcodes == {
+        "agb_code": ["agb_ongeldig"],
+        "iban": ["iban_ongeldig"],
+        "naam": ["te_lang"],
+    }
+    assert fout.bericht == "AGB fout. IBAN fout. Te lang."
