@@ -1,0 +1,63 @@
+"""Level 1: validation against the XSDs shipped in ``iwmo_jw/schemas`` (copied from shared/ by
+``scripts/schemas_kopieren.py``). Schemas are compiled once per message type."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from iwmo_jw.codec.fouten import Melding
+from iwmo_jw.codec.soorten import BerichtSoort, Standaard
+
+SCHEMA_MAP = Path(__file__).resolve().parent.parent / "schemas"
+MAX_MELDINGEN = 100
+
+
+def schema_pad(soort: BerichtSoort) -> Path:
+    map_naam = "iwmo-3.2" if soort.standaard is Standaard.IWMO else "ijw-3.2"
+    return SCHEMA_MAP / map_naam / f"{soort.naam}.xsd"
+
+
+@cache
+def _schema_uit_pad(pad: str) -> etree.XMLSchema:
+    # Schema files are our own, shipped ones; imports resolve relative to their folder.
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    return etree.XMLSchema(etree.parse(pad, parser=parser))
+
+
+def schema(soort: BerichtSoort) -> etree.XMLSchema:
+    return _schema_uit_pad(str(schema_pad(soort)))
+
+
+def envelop_schema() -> etree.XMLSchema:
+    return _schema_uit_pad(
+        str(SCHEMA_MAP / "stuf-ggk-0310-2.1.03" / "ggk0310_21" / "ggkberichten" / "ggk0310_msg.xsd")
+    )
+
+
+def _element_naam(pad: str | None) -> str | None:
+    if not pad:
+        return None
+    # "/wmo323:Bericht/wmo323:Declaratie/..." -> last step without prefix or index
+    laatste = pad.rstrip("/").rsplit("/", 1)[-1]
+    return laatste.split(":", 1)[-1].split("[", 1)[0] or None
+
+
+def xsd_meldingen(xsd: etree.XMLSchema, tree: etree._ElementTree) -> list[Melding]:
+    """Validate ``tree``; return the schema's findings (empty when valid)."""
+    if xsd.validate(tree):
+        return []
+    meldingen = []
+    for fout in list(xsd.error_log)[:MAX_MELDINGEN]:
+        meldingen.append(
+            Melding(
+                regel="XSD",
+                code="xsd_ongeldig",
+                melding=f"Regel {fout.line}: {fout.message}",
+                regelnummer=fout.line,
+                element=_element_naam(fout.path),
+            )
+        )
+    return meldingen
