@@ -21,6 +21,13 @@ class Gemeente(models.Model):
     provincie = models.CharField(
         _("provincie"), max_length=50, blank=True, help_text=_("Provincie volgens het CBS.")
     )
+    aangesloten = models.BooleanField(
+        _("aangesloten"),
+        default=False,
+        help_text=_(
+            "Waar wanneer deze installatie de berichten en het geld van deze gemeente verwerkt."
+        ),
+    )
     actief = models.BooleanField(
         _("actief"),
         default=True,
