@@ -57,7 +57,7 @@ from kern.constants import Rol, Wet
 from kern.geld import afronden
 from kern.models import Gebruiker, Gemeente
 from kern.rechten import rollen_inrichten
-from kern.services import gebruiker_aanmaken
+from kern.services import gebruiker_aanmaken, gemeenten_aansluiten
 
 SEED = 20250101
 #: Utrecht, Nieuwegein, Stichtse Vecht: neighbours in the province of Utrecht.
@@ -825,6 +825,8 @@ def demo_data_opbouwen(*, seed: int = SEED) -> DemoResultaat:
     rollen_inrichten()
     gemeenten = {g.code: g for g in Gemeente.objects.filter(code__in=GEMEENTECODES)}
     resultaat.gemeenten = [gemeenten[c] for c in GEMEENTECODES]
+    # This installation serves the region: its messages are accepted.
+    gemeenten_aansluiten(door=None, gemeenten=resultaat.gemeenten)
     producten = _producten_aanleggen(resultaat)
     aanbieders = _aanbieders_aanleggen(plan, resultaat)
     paren = _contracten_aanleggen(plan, aanbieders, producten, gemeenten, resultaat)

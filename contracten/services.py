@@ -797,13 +797,19 @@ def slanorm_vastleggen(
     if soort not in SLA_EENHEID:
         raise DomeinFout(f"Onbekende SLA-norm {soort!r}.", code="slanorm_onbekend")
     norm = SlaNorm.objects.select_for_update().filter(contract=contract, soort=soort).first()
+    if norm is not None and norm.waarde == waarde and norm.toelichting == toelichting:
+        return norm  # unchanged: nothing to write or audit
     voor = momentopname(norm) if norm else None
     if norm is None:
         norm = SlaNorm(contract=contract, soort=soort)
     norm.waarde = waarde
     norm.eenheid = SLA_EENHEID[soort]
     norm.toelichting = toelichting
-    _opslaan(norm)
+    try:
+        with transaction.atomic():
+            _opslaan(norm)
+    except IntegrityError as exc:  # a concurrent create of the same norm
+        raise Conflict("Deze SLA-norm is tegelijk vastgelegd; probeer opnieuw.") from exc
     audit_vastleggen(
         gebruiker=door,
         actie=AuditActie.GEWIJZIGD if voor else AuditActie.AANGEMAAKT,
@@ -834,13 +840,16 @@ def bestedingsruimte_vastleggen(
         .filter(zorgaanbieder=zorgaanbieder, gemeente=gemeente, jaar=jaar)
         .first()
     )
+    if ruimte is not None and ruimte.bedrag.amount == bedrag and ruimte.toelichting == toelichting:
+        return ruimte  # unchanged: nothing to write or audit
     voor = momentopname(ruimte) if ruimte else None
     if ruimte is None:
         ruimte = Bestedingsruimte(zorgaanbieder=zorgaanbieder, gemeente=gemeente, jaar=jaar)
     ruimte.bedrag = bedrag  # MoneyField takes a Decimal in EUR
     ruimte.toelichting = toelichting
     try:
-        _opslaan(ruimte)
+        with transaction.atomic():
+            _opslaan(ruimte)
     except IntegrityError as exc:  # a concurrent create of the same cap
         raise Conflict("Deze bestedingsruimte is tegelijk vastgelegd; probeer opnieuw.") from exc
     audit_vastleggen(

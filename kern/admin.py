@@ -21,11 +21,10 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from kern.audit import audit_vastleggen
-from kern.constants import AuditActie, Rol
+from kern.constants import Rol
 from kern.exceptions import DomeinFout
 from kern.models import AuditRecord, Gebruiker, Gemeente
-from kern.services import gebruiker_aanmaken
+from kern.services import gebruiker_aanmaken, gebruiker_wijzigen
 
 admin.site.site_header = _("Geldstromen sociaal domein — beheer")
 admin.site.site_title = _("Geldstromen beheer")
@@ -178,19 +177,6 @@ class GebruikerAanmaakForm(AdminUserCreationForm):
         field_classes = {"username": UsernameField}
 
 
-def _gebruiker_stand(gebruiker: Gebruiker) -> dict[str, Any]:
-    return {
-        "username": gebruiker.username,
-        "email": gebruiker.email,
-        "first_name": gebruiker.first_name,
-        "last_name": gebruiker.last_name,
-        "is_active": gebruiker.is_active,
-        "is_staff": gebruiker.is_staff,
-        "rollen": sorted(gebruiker.groups.values_list("name", flat=True)),
-        "gemeenten": sorted(gebruiker.gemeenten.values_list("code", flat=True)),
-    }
-
-
 @admin.register(Gebruiker)
 class GebruikerAdmin(DienstModelAdmin, UserAdmin):
     """Users with their roles (groups) and gemeenten. ``is_staff`` follows the beheerder role;
@@ -268,11 +254,7 @@ class GebruikerAdmin(DienstModelAdmin, UserAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
-            # No kern service changes a user yet (see the report); the admin saves the form
-            # and records the change in save_related, once the roles are saved too.
-            request.__dict__["_gebruiker_voor"] = _gebruiker_stand(Gebruiker.objects.get(pk=obj.pk))
-            super().save_model(request, obj, form, change)
-            return
+            return  # gebruiker_wijzigen runs in save_related, with the roles and gemeenten
         data = form.cleaned_data
         with self.dienst():
             gebruiker = gebruiker_aanmaken(
@@ -290,24 +272,17 @@ class GebruikerAdmin(DienstModelAdmin, UserAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if not change:
             return  # gebruiker_aanmaken has set roles and gemeenten
-        super().save_related(request, form, formsets, change)
-        gebruiker: Gebruiker = form.instance
-        gebruiker.vergeet_cache()
-        if not gebruiker.is_superuser:
-            staf = Rol.BEHEERDER.value in gebruiker.rollen()
-            if gebruiker.is_staff != staf:
-                gebruiker.is_staff = staf
-                gebruiker.save(update_fields=["is_staff"])
-        voor = request.__dict__.pop("_gebruiker_voor", None)
-        na = _gebruiker_stand(gebruiker)
-        if voor != na:
-            audit_vastleggen(
-                gebruiker=actor(request),
-                actie=AuditActie.GEWIJZIGD,
-                obj=gebruiker,
-                voor=voor,
-                na=na,
-                toelichting="Gewijzigd in het beheer.",
+        data = form.cleaned_data
+        with self.dienst():
+            gebruiker_wijzigen(
+                door=actor(request),
+                gebruiker=form.instance,
+                rollen=[g.name for g in data["groups"]] if "groups" in data else None,
+                gemeenten=list(data["gemeenten"]) if "gemeenten" in data else None,
+                email=data.get("email"),
+                voornaam=data.get("first_name"),
+                achternaam=data.get("last_name"),
+                actief=data.get("is_active"),
             )
 
 

@@ -702,3 +702,28 @@ def test_system_calls_without_user_skip_role_checks_not_rules() -> None:
     assert Zorgaanbieder.objects.filter(pk=aanbieder.pk).exists()
     with pytest.raises(DomeinFout):
         services.zorgaanbieder_aanmaken(door=None, agb_code="bad", naam="Systeem")
+
+
+def test_unchanged_sla_and_cap_write_nothing(inkoper, contract, amsterdam) -> None:
+    services.slanorm_vastleggen(
+        door=inkoper, contract=contract, soort=SlaSoort.WACHTTIJD, waarde=Decimal("42")
+    )
+    aanbieder = contract.zorgaanbieder
+    services.bestedingsruimte_vastleggen(
+        door=inkoper,
+        zorgaanbieder=aanbieder,
+        gemeente=amsterdam,
+        jaar=2026,
+        bedrag=Decimal("10.00"),
+    )
+    with NietsVeranderd():
+        services.slanorm_vastleggen(
+            door=inkoper, contract=contract, soort=SlaSoort.WACHTTIJD, waarde=Decimal("42")
+        )
+        services.bestedingsruimte_vastleggen(
+            door=inkoper,
+            zorgaanbieder=aanbieder,
+            gemeente=amsterdam,
+            jaar=2026,
+            bedrag=Decimal("10.00"),
+        )

@@ -116,3 +116,45 @@ def test_validation_error_keeps_a_code_per_field() -> None:
         "naam": ["te_lang"],
     }
     assert fout.bericht == "AGB fout. IBAN fout. Te lang."
+
+
+def test_gebruiker_wijzigen_roles_gemeenten_staff_and_audit(amsterdam, rotterdam) -> None:
+    from kern.services import gebruiker_wijzigen
+
+    beheerder = GebruikerFactory(rollen=["beheerder"], gemeenten=[amsterdam], is_staff=True)
+    gebruiker = gebruiker_aanmaken(
+        gebruikersnaam="w", wachtwoord="demo", rollen=[Rol.REGISSEUR], gemeenten=[amsterdam]
+    )
+    gebruiker_wijzigen(
+        door=beheerder, gebruiker=gebruiker, rollen=[Rol.REGISSEUR, Rol.BEHEERDER], voornaam="Wim"
+    )
+    gebruiker.refresh_from_db()
+    assert gebruiker.is_staff and gebruiker.first_name == "Wim"
+    assert gebruiker.rollen() == {"regisseur", "beheerder"}
+    record = AuditRecord.objects.filter(object_id=str(gebruiker.pk), actie="gewijzigd").get()
+    assert record.voor["rollen"] == ["regisseur"]
+    assert record.na["rollen"] == ["beheerder", "regisseur"]
+    # Unchanged: nothing written. Out of scope gemeente: refused, nothing changed.
+    with NietsVeranderd():
+        gebruiker_wijzigen(door=beheerder, gebruiker=gebruiker, voornaam="Wim")
+    with NietsVeranderd(), pytest.raises(DomeinFout) as fout:
+        gebruiker_wijzigen(door=beheerder, gebruiker=gebruiker, gemeenten=[rotterdam])
+    assert fout.value.code == "gemeente_buiten_bevoegdheid"
+    assert gebruiker.gemeente_ids() == {amsterdam.pk}
+
+
+def test_gemeenten_aansluiten(amsterdam, rotterdam) -> None:
+    from kern.exceptions import GeenToegang
+    from kern.services import gemeenten_aansluiten
+
+    assert not amsterdam.aangesloten
+    assert gemeenten_aansluiten(door=None, gemeenten=[amsterdam]) == [amsterdam]
+    amsterdam.refresh_from_db()
+    assert amsterdam.aangesloten
+    with NietsVeranderd():
+        assert gemeenten_aansluiten(door=None, gemeenten=[amsterdam]) == []
+    with pytest.raises(GeenToegang):
+        gemeenten_aansluiten(
+            door=GebruikerFactory(rollen=["beheerder"], gemeenten=[rotterdam]),
+            gemeenten=[rotterdam],
+        )
