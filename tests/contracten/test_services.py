@@ -586,14 +586,17 @@ def test_indexatie_dry_run_and_real_run(inkoper) -> None:
         bedrag=Decimal("10.00"),
         einddatum=date(2025, 12, 31),
     )
-    TariefperiodeFactory(contract=contract, product=later_product, bedrag=Decimal("5.00"))
+    TariefperiodeFactory(
+        contract=contract,
+        product=later_product,
+        bedrag=Decimal("5.00"),
+        einddatum=date(2026, 2, 28),
+    )
     TariefperiodeFactory(
         contract=contract,
         product=later_product,
         bedrag=Decimal("5.50"),
         ingangsdatum=date(2026, 3, 1),
-    ).__class__.objects.filter(product=later_product, ingangsdatum=date(2025, 1, 1)).update(
-        einddatum=date(2026, 2, 28)
     )
 
     with NietsVeranderd():
