@@ -1,6 +1,11 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
+from contracten.api.tariefblad import (
+    TariefbladExportView,
+    TariefbladImportView,
+    TariefbladSjabloonView,
+)
 from contracten.api.views import (
     BestedingsruimteViewSet,
     ContractViewSet,
@@ -27,5 +32,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ik/", IkView.as_view(), name="ik"),
     path("tarief-op/", TariefOpView.as_view(), name="tarief-op"),
     path("indexaties/", IndexatieView.as_view(), name="indexatie"),
+    path("tariefblad/", TariefbladExportView.as_view(), name="tariefblad-export"),
+    path("tariefblad/sjabloon/", TariefbladSjabloonView.as_view(), name="tariefblad-sjabloon"),
+    path("tariefblad/import/", TariefbladImportView.as_view(), name="tariefblad-import"),
     *router.urls,
 ]

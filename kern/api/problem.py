@@ -25,6 +25,7 @@ _TITELS = {
     404: "Niet gevonden",
     405: "Methode niet toegestaan",
     409: "Conflict",
+    413: "Bestand te groot",
     415: "Bestandsformaat niet ondersteund",
     429: "Te veel verzoeken",
 }
