@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from contracten.constants import CONTRACT_LOPEND
+from contracten.exceptions import GeenContracttarief, MeerdereContracttarieven
 from contracten.models import (
     Bestedingsruimte,
     Contract,
@@ -24,16 +25,6 @@ from contracten.models import (
 from kern.exceptions import DomeinFout, NietGevonden
 from kern.models import Gebruiker, Gemeente
 from kern.toegang import gemeente_in_scope, ziet_alles
-
-
-class GeenContracttarief(DomeinFout):
-    status = 404
-    code = "geen_contracttarief"
-
-
-class MeerdereContracttarieven(DomeinFout):
-    status = 409
-    code = "meerdere_contracttarieven"
 
 
 def _geen_contracttarief(
