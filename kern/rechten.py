@@ -24,6 +24,8 @@ from kern.constants import Rol
 
 #: Apps whose models a beheerder manages completely.
 BEHEERDER_APPS = ("kern", "contracten")
+#: Apps whose rows a beheerder only views: services write them (berichtenbox, ledger).
+BEHEERDER_ALLEEN_LEZEN_APPS = ("iwmo_jw", "financien")
 #: Extra permissions of a beheerder outside those apps, as (app_label, model, actions).
 BEHEERDER_EXTRA: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("auth", "group", ("view",)),
@@ -63,6 +65,8 @@ def gewenste_rechten(apps: Apps = global_apps) -> dict[str, set[tuple[str, str]]
     beheerder: set[tuple[str, str]] = set()
     for app_label in BEHEERDER_APPS:
         beheerder |= _model_rechten(apps, app_label, ALLE_ACTIES)
+    for app_label in BEHEERDER_ALLEEN_LEZEN_APPS:
+        beheerder |= _model_rechten(apps, app_label, ("view",))
     for app_label, model, acties in BEHEERDER_EXTRA:
         beheerder |= {(app_label, f"{actie}_{model}") for actie in acties}
     gewenst[Rol.BEHEERDER] = beheerder

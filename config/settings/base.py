@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.settings.env import env
 
@@ -31,6 +32,8 @@ INSTALLED_APPS = [
     "djmoney",
     "kern",
     "contracten",
+    "iwmo_jw",
+    "financien",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +125,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "WetEnum": "kern.constants.Wet",
         "RolEnum": "kern.constants.Rol",
+        # The names contracten had before other apps used "status" and "soort" too.
+        "StatusEnum": "contracten.constants.ContractStatus",
+        "SoortEnum": "contracten.constants.SlaSoort",
+        "BerichtStatusEnum": "iwmo_jw.constants.BerichtStatus",
+        "UitgaandStatusEnum": "iwmo_jw.constants.UitgaandStatus",
+        "TermijnSoortEnum": "iwmo_jw.constants.TermijnSoort",
     },
 }
 
@@ -133,6 +142,27 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", None, doc="Optional result backend URL.")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Signal every overdue answer deadline once (iwmo_jw.signals.termijn_verstreken).
+    "iwmo-jw-termijnen-signaleren": {
+        "task": "iwmo_jw.tasks.termijnen_signaleren",
+        "schedule": crontab(minute=5),
+    },
+    # Hand waiting messages to handlers registered since; finish interrupted arrivals.
+    "iwmo-jw-berichten-verwerken": {
+        "task": "iwmo_jw.tasks.berichten_verwerken",
+        "schedule": crontab(minute="*/10"),
+    },
+}
+
+# iWmo / iJw messages.
+IWMO_JW_MAX_BERICHT_GROOTTE = env(
+    "IWMO_JW_MAX_BERICHT_GROOTTE",
+    25 * 1024 * 1024,
+    cast=int,
+    doc="Largest inbound message in bytes (default 25 MB, the GGK/VECOZO limit, OP179). Of a "
+    "larger file only the first MiB is kept, with the size and sha256 of the whole.",
+)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

@@ -4,6 +4,10 @@ message, and where it was found (line number and element) when known."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from iwmo_jw.codec.velden import Bericht
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,4 +54,4 @@ class Validatieresultaat:
     berichtcode: int | None = None  # 414, 436, ...
     berichttype: str | None = None  # "301", "323", ...
     fouten: list[Melding] = field(default_factory=list)
-    bericht: object | None = None  # the parsed message when level 1 passed
+    bericht: Bericht | None = None  # the parsed message when level 1 passed

@@ -14,6 +14,7 @@ _ISTANDAARD_NS = re.compile(
     r"^http://www\.istandaarden\.nl/(?P<standaard>[a-z]+)/(?P<release>[0-9_]+)/(?P<bericht>[a-z]+\d+)/schema$"
 )
 ONDERSTEUND = "iWmo 3.2 en iJw 3.2"
+_STANDAARD_NAMEN = {"iwmo": "iWmo", "ijw": "iJw"}
 
 
 def herken(root: etree._Element) -> BerichtSoort:
@@ -24,16 +25,17 @@ def herken(root: etree._Element) -> BerichtSoort:
         match = _ISTANDAARD_NS.match(namespace)
         if match:
             release = match["release"].replace("_", ".")
+            standaard = _STANDAARD_NAMEN.get(match["standaard"], match["standaard"])
             raise CodecFout(
                 "versie_niet_ondersteund",
-                f"Bericht {match['bericht'].upper()} van {match['standaard']} release {release} "
+                f"Bericht {match['bericht'].upper()} van {standaard} release {release} "
                 f"wordt niet ondersteund; ondersteund is {ONDERSTEUND} "
                 f"(release {RELEASE.replace('_', '.')}).",
             )
-        gevonden = f"namespace '{namespace}'" if namespace else "geen namespace"
+        gevonden = f"met namespace '{namespace}'" if namespace else "zonder namespace"
         raise CodecFout(
             "namespace_onbekend",
-            f"Onbekend bericht: element '{qname.localname}' met {gevonden}; "
+            f"Onbekend bericht: element '{qname.localname}' {gevonden}; "
             f"verwacht een bericht van {ONDERSTEUND}.",
         )
     if qname.localname != "Bericht":

@@ -13,6 +13,7 @@ from iwmo_jw.codec.soorten import BerichtSoort, Standaard
 
 SCHEMA_MAP = Path(__file__).resolve().parent.parent / "schemas"
 MAX_MELDINGEN = 100
+_XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
 def schema_pad(soort: BerichtSoort) -> Path:
@@ -29,6 +30,20 @@ def _schema_uit_pad(pad: str) -> etree.XMLSchema:
 
 def schema(soort: BerichtSoort) -> etree.XMLSchema:
     return _schema_uit_pad(str(schema_pad(soort)))
+
+
+@cache
+def xsd_versies(soort: BerichtSoort) -> tuple[str, str]:
+    """(BasisschemaXsdVersie, BerichtXsdVersie) from the appinfo of the message's schema."""
+    appinfo = etree.parse(str(schema_pad(soort))).getroot().find(f"{_XS}annotation/{_XS}appinfo")
+    if appinfo is None:
+        raise LookupError(f"{schema_pad(soort).name} heeft geen appinfo")
+    basis = soort.basis_namespace
+    basisschema = appinfo.findtext(f"{{{basis}}}BasisschemaXsdVersie")
+    bericht = appinfo.findtext(f"{{{basis}}}BerichtXsdVersie")
+    if not basisschema or not bericht:
+        raise LookupError(f"{schema_pad(soort).name} noemt zijn XSD-versies niet")
+    return basisschema, bericht
 
 
 def envelop_schema() -> etree.XMLSchema:

@@ -1,0 +1,103 @@
+"""``manage.py bericht_inlezen FILE|DIR...``: receive messages from disk as the system.
+
+Every file is stored raw, checked and routed through :func:`iwmo_jw.services.bericht_ontvangen`
+(a folder: every file directly in it, sorted by name, hidden files skipped). Prints per file
+what happened. Exit status 1 when a file was refused or its processing failed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from iwmo_jw.constants import BerichtStatus, Kanaal
+from iwmo_jw.models import InkomendBericht, UitgaandBericht
+from iwmo_jw.services import Ontvangst, bericht_ontvangen
+
+
+def bestanden_in(paden: list[Path]) -> list[Path]:
+    gevonden: list[Path] = []
+    for pad in paden:
+        if pad.is_dir():
+            gevonden += sorted(
+                p for p in pad.iterdir() if p.is_file() and not p.name.startswith(".")
+            )
+        else:
+            gevonden.append(pad)
+    return gevonden
+
+
+def _antwoord(uit: UitgaandBericht) -> str:
+    waar = f"bestand {uit.exportbestand}" if uit.exportbestand else "in de uitbox"
+    return f"antwoord {uit.berichtnaam} {uit.identificatie} ({uit.get_status_display()}, {waar})"
+
+
+def verslag(pad: Path, ontvangst: Ontvangst) -> list[str]:
+    bericht: InkomendBericht = ontvangst.bericht
+    naam = bericht.berichtnaam or "onbekend bericht"
+    kop = f"{pad.name}: {naam}"
+    if bericht.identificatie:
+        kop += f" {bericht.identificatie}"
+    kop += f" — {bericht.get_status_display().lower()} ({bericht.uitkomst_code or '-'})"
+    if not ontvangst.nieuw:
+        kop += f"; al ontvangen op {bericht.ontvangen_op:%d-%m-%Y %H:%M}, niets opnieuw opgeslagen"
+    regels = [kop]
+    if bericht.retourcode:
+        regels.append(f"  retourcode {bericht.retourcode}")
+    for m in bericht.bevindingen or []:
+        plaats = f"regel {m.get('regelnummer')}" if m.get("regelnummer") is not None else "—"
+        regels.append(f"  [{m.get('regel')} {m.get('code')}] {plaats}: {m.get('melding')}")
+    if bericht.status == BerichtStatus.VERWERKING_MISLUKT:
+        regels.append(f"  verwerking mislukt: {bericht.verwerking_fout}")
+    if bericht.status == BerichtStatus.WACHT_OP_VERWERKING:
+        regels.append("  nog geen verwerker voor dit berichttype; het bericht wacht")
+    for termijn in bericht.termijnen.filter(gesloten_op__isnull=True):
+        regels.append(f"  termijn: {termijn}")
+    for uit in bericht.antwoorden.defer("inhoud").order_by("aangemaakt_op", "pk"):
+        regels.append(f"  {_antwoord(uit)}")
+    regels.append(f"  id {bericht.uuid}")
+    return regels
+
+
+class Command(BaseCommand):
+    help = (
+        "Leest iWmo/iJw-berichten in: bewaart elk bestand ongewijzigd, controleert het en "
+        "stuurt het naar de verwerking. Exitstatus 1 als een bestand is geweigerd of de "
+        "verwerking mislukte."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paden", nargs="+", type=Path, help="Bestanden of mappen.")
+        parser.add_argument(
+            "--kanaal",
+            choices=Kanaal.values,
+            default=Kanaal.BESTAND,
+            help="Langs welke weg de berichten binnenkwamen (standaard: bestand).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        bestanden = bestanden_in(options["paden"])
+        if not bestanden:
+            raise CommandError("Geen bestanden gevonden.")
+        mislukt = 0
+        for pad in bestanden:
+            try:
+                ontvangst = bericht_ontvangen(
+                    data=pad, bestandsnaam=pad.name, kanaal=options["kanaal"]
+                )
+            except OSError as exc:
+                self.stdout.write(f"{pad}: kan niet worden gelezen ({exc.strerror or exc}).")
+                mislukt += 1
+                continue
+            self.stdout.write("\n".join(verslag(pad, ontvangst)))
+            if ontvangst.bericht.status in (
+                BerichtStatus.GEWEIGERD,
+                BerichtStatus.VERWERKING_MISLUKT,
+            ):
+                mislukt += 1
+        if mislukt:
+            raise CommandError(
+                f"{mislukt} van {len(bestanden)} bestanden geweigerd of niet verwerkt.",
+                returncode=1,
+            )

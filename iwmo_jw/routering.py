@@ -1,0 +1,77 @@
+"""Routing of accepted inbound messages to the service that processes them.
+
+The apps that process a message type register a handler in their ``AppConfig.ready``::
+
+    from iwmo_jw.routering import register_handler
+    register_handler("323", declaraties.services.declaratie_bericht_verwerken)   # WMO323 and JW323
+    register_handler(soort("JW315"), inkoop.services.verzoek_bericht_verwerken)  # JW315 only
+
+A handler is called as ``handler(bericht, resultaat)`` with the
+:class:`~iwmo_jw.models.InkomendBericht` (its row locked) and the codec's
+:class:`~iwmo_jw.codec.Validatieresultaat` (``resultaat.bericht`` is the parsed message).
+It runs inside the transaction that marks the message ``verwerkt``: whatever it writes
+commits together with that status, or, when it raises, not at all (the message is then
+``verwerking_mislukt`` with the error). It also receives messages that failed level 2
+(``resultaat.geldig`` is False, ``resultaat.niveau == 2``): those must be answered with
+retourcode 0001. Answers are stored with
+:func:`iwmo_jw.services.bericht_uitgaand_vastleggen` (``antwoord_op=bericht``).
+
+Until a handler for its type exists, an accepted message waits in status
+``wacht_op_verwerking``; :func:`iwmo_jw.services.berichten_verwerken` picks it up later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from iwmo_jw.codec import SOORTEN, BerichtSoort
+
+if TYPE_CHECKING:
+    from iwmo_jw.codec import Validatieresultaat
+    from iwmo_jw.models import InkomendBericht
+
+Handler = Callable[["InkomendBericht", "Validatieresultaat"], Any]
+
+_BERICHTTYPEN = frozenset(s.berichttype for s in SOORTEN)
+_NAMEN = {s.naam: s for s in SOORTEN}
+
+#: Key: a berichttype ("323", both standards) or a message name ("JW323", one standard).
+_HANDLERS: dict[str, Handler] = {}
+
+
+def _sleutel(berichttype: str | BerichtSoort) -> str:
+    if isinstance(berichttype, BerichtSoort):
+        return berichttype.naam
+    waarde = str(berichttype).strip().upper()
+    if waarde in _BERICHTTYPEN or waarde in _NAMEN:
+        return waarde
+    raise ValueError(f"Onbekend berichttype {berichttype!r}.")
+
+
+def register_handler(berichttype: str | BerichtSoort, handler: Handler) -> None:
+    """Register ``handler`` for ``berichttype`` ("323") or one message (``soort("JW323")``).
+
+    Registering the same handler again is a no-op (``ready`` may run more than once);
+    another handler for the same key is a configuration error."""
+    sleutel = _sleutel(berichttype)
+    bestaand = _HANDLERS.get(sleutel)
+    if bestaand is not None and bestaand is not handler:
+        raise ValueError(f"Voor {sleutel} is al een verwerker geregistreerd: {bestaand!r}.")
+    _HANDLERS[sleutel] = handler
+
+
+def unregister_handler(berichttype: str | BerichtSoort) -> None:
+    """Remove a registration (for tests and reconfiguration)."""
+    _HANDLERS.pop(_sleutel(berichttype), None)
+
+
+def handler_voor(standaard: str, berichttype: str) -> Handler | None:
+    """The handler of a message: the one for its exact name first, then for its type."""
+    prefix = "WMO" if standaard == "iwmo" else "JW"
+    return _HANDLERS.get(f"{prefix}{berichttype}") or _HANDLERS.get(berichttype)
+
+
+def geregistreerd() -> dict[str, Handler]:
+    """A copy of the registry (key -> handler)."""
+    return dict(_HANDLERS)

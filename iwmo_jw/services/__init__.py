@@ -1,0 +1,39 @@
+"""Every write of the berichtenbox: receiving, routing and processing inbound messages
+(:mod:`.ontvangen`, :mod:`.beoordelen`), storing and exporting outbound ones
+(:mod:`.uitgaand`), and the deadlines between them (:mod:`.termijnen`). Callers import from
+here."""
+
+from iwmo_jw.services.ontvangen import (
+    ONDERBROKEN_NA,
+    Ontvangst,
+    Verwerkingsoverzicht,
+    bericht_ontvangen,
+    bericht_opnieuw_aanbieden,
+    bericht_verwerken,
+    berichten_verwerken,
+)
+from iwmo_jw.services.termijnen import termijn_laten_vervallen, verlopen_termijnen_signaleren
+from iwmo_jw.services.uitgaand import (
+    Export,
+    bericht_uitgaand_vastleggen,
+    bericht_uitgaand_verzonden,
+    exportbestandsnaam,
+    uitgaande_berichten_exporteren,
+)
+
+__all__ = [
+    "ONDERBROKEN_NA",
+    "Export",
+    "Ontvangst",
+    "Verwerkingsoverzicht",
+    "bericht_ontvangen",
+    "bericht_opnieuw_aanbieden",
+    "bericht_uitgaand_vastleggen",
+    "bericht_uitgaand_verzonden",
+    "bericht_verwerken",
+    "berichten_verwerken",
+    "exportbestandsnaam",
+    "termijn_laten_vervallen",
+    "uitgaande_berichten_exporteren",
+    "verlopen_termijnen_signaleren",
+]

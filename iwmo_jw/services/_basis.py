@@ -1,0 +1,97 @@
+"""Helpers shared by the services of the berichtenbox: status transitions with their history
+rows, the role check, findings as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from iwmo_jw.codec import Melding
+from iwmo_jw.constants import (
+    BERICHT_ROLLEN,
+    INKOMEND_TRANSITIES,
+    UITGAAND_TRANSITIES,
+    BerichtStatus,
+    UitgaandStatus,
+)
+from iwmo_jw.models import (
+    InkomendBericht,
+    InkomendBerichtStatusWijziging,
+    UitgaandBericht,
+    UitgaandBerichtStatusWijziging,
+)
+from kern.exceptions import DomeinFout, GeenToegang
+from kern.models import Gebruiker
+
+
+def kort(waarde: str, lengte: int) -> str:
+    """Header values of a refused message can be anything; keep what fits the column."""
+    return waarde[:lengte]
+
+
+def meldingen_als_json(meldingen: list[Melding]) -> list[dict[str, Any]]:
+    return [asdict(m) for m in meldingen]
+
+
+def samenvatting(meldingen: list[Melding]) -> str:
+    if not meldingen:
+        return ""
+    tekst = meldingen[0].melding
+    if len(meldingen) > 1:
+        tekst += f" (en {len(meldingen) - 1} andere bevinding{'en' if len(meldingen) > 2 else ''})"
+    return tekst
+
+
+def eis_berichtrol(door: Gebruiker | None) -> None:
+    if door is not None and not door.heeft_rol(*BERICHT_ROLLEN):
+        raise GeenToegang(
+            "U heeft niet de rol die voor berichten nodig is (regisseur, beoordelaar of beheerder)."
+        )
+
+
+# --- Status transitions ----------------------------------------------------------------------
+
+
+def inkomend_status(
+    bericht: InkomendBericht,
+    naar: str,
+    *,
+    nieuw: bool = False,
+    toelichting: str = "",
+    door: Gebruiker | None = None,
+) -> None:
+    """Move ``bericht`` to ``naar`` (allowed transitions only) and write the history row
+    (``nieuw``: the row was just created). The caller saves the message."""
+    van = "" if nieuw else bericht.status
+    if naar not in INKOMEND_TRANSITIES[van]:
+        raise DomeinFout(
+            f"Een bericht met status {BerichtStatus(van).label.lower() if van else '(nieuw)'} "
+            f"kan niet naar {BerichtStatus(naar).label.lower()}.",
+            code="statusovergang_niet_toegestaan",
+        )
+    bericht.status = naar
+    InkomendBerichtStatusWijziging.objects.create(
+        bericht=bericht, van_status=van, naar_status=naar, toelichting=toelichting[:255], door=door
+    )
+
+
+def uitgaand_status(
+    bericht: UitgaandBericht,
+    naar: str,
+    *,
+    nieuw: bool = False,
+    toelichting: str = "",
+    door: Gebruiker | None = None,
+) -> None:
+    van = "" if nieuw else bericht.status
+    if naar not in UITGAAND_TRANSITIES[van]:
+        raise DomeinFout(
+            f"Een uitgaand bericht met status "
+            f"{UitgaandStatus(van).label.lower() if van else '(nieuw)'} kan niet naar "
+            f"{UitgaandStatus(naar).label.lower()}.",
+            code="statusovergang_niet_toegestaan",
+        )
+    bericht.status = naar
+    UitgaandBerichtStatusWijziging.objects.create(
+        bericht=bericht, van_status=van, naar_status=naar, toelichting=toelichting[:500], door=door
+    )

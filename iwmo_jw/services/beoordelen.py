@@ -1,0 +1,332 @@
+"""Steps 1 and 2 of receiving: store the raw bytes in a transaction of their own, then check
+the message and record its outcome (refused, duplicate, or accepted with its deadlines)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from iwmo_jw.codec import CodecFout, Kop, Melding, Validatieresultaat, kop_van, valideer
+from iwmo_jw.constants import (
+    INKOMENDE_BERICHTTYPEN,
+    RETOURCODE_NIET_UNIEK,
+    RETOURCODE_NIVEAU_2,
+    STATUSSEN_MET_IDENTITEIT,
+    UITKOMST_DUBBEL,
+    UITKOMST_GELDIG,
+    UITKOMST_GEMEENTE_NIET_AANGESLOTEN,
+    UITKOMST_GEMEENTE_ONBEKEND,
+    UITKOMST_NIET_UNIEK,
+    UITKOMST_NIVEAU_2,
+    UITKOMST_RICHTING,
+    BerichtStatus,
+)
+from iwmo_jw.invoer import Invoer
+from iwmo_jw.models import InkomendBericht, Termijn, UitgaandBericht
+from iwmo_jw.partijen import RETOUR_OP, is_inkomend, partijen
+from iwmo_jw.services._basis import inkomend_status, kort, meldingen_als_json, samenvatting
+from iwmo_jw.termijnen import termijnen_voor
+from kern.models import Gemeente
+
+logger = logging.getLogger(__name__)
+
+
+#: Fields written when a message is checked (never ``inhoud``: the raw bytes are final).
+_BEOORDELING_VELDEN = [
+    "standaard",
+    "berichtcode",
+    "berichttype",
+    "afzender",
+    "ontvanger",
+    "identificatie",
+    "identificatie_heen",
+    "dagtekening",
+    "gemeentecode",
+    "gemeente",
+    "agb_code",
+    "status",
+    "uitkomst_code",
+    "uitkomst_melding",
+    "retourcode",
+    "geldig",
+    "niveau",
+    "bevindingen",
+    "origineel",
+    "antwoord_op",
+    "beoordeeld_op",
+]
+
+
+@dataclass(slots=True)
+class _Uitkomst:
+    status: str
+    code: str
+    melding: str
+    bevindingen: list[Melding] = field(default_factory=list)
+    geldig: bool | None = None
+    niveau: int | None = None
+    retourcode: str = ""
+    origineel: InkomendBericht | None = None
+
+
+def _weigering(code: str, meldingen: list[Melding], *, niveau: int | None = 1) -> _Uitkomst:
+    return _Uitkomst(
+        status=BerichtStatus.GEWEIGERD,
+        code=code,
+        melding=samenvatting(meldingen),
+        bevindingen=meldingen,
+        geldig=False,
+        niveau=niveau,
+    )
+
+
+@transaction.atomic
+def _ruw_vastleggen(
+    invoer: Invoer, *, bestandsnaam: str, kanaal: str, ontvangen_op: datetime | None
+) -> InkomendBericht:
+    bericht = InkomendBericht(
+        inhoud=invoer.bewaard,
+        inhoud_volledig=not invoer.te_groot,
+        sha256=invoer.sha256,
+        grootte=invoer.grootte,
+        bestandsnaam=kort(os.path.basename(bestandsnaam), 255),
+        kanaal=kanaal,
+        ontvangen_op=ontvangen_op or timezone.now(),
+        status=BerichtStatus.ONTVANGEN,
+    )
+    bericht.save()
+    inkomend_status(
+        bericht, BerichtStatus.ONTVANGEN, nieuw=True, toelichting="Ruw bericht opgeslagen."
+    )
+    return bericht
+
+
+def _lees_kop(invoer: Invoer) -> tuple[Validatieresultaat | None, Kop | None]:
+    if invoer.data is None:
+        return None, None
+    resultaat = valideer(invoer.data, max_grootte=invoer.grens)
+    if resultaat.berichtcode is None:
+        return resultaat, None
+    try:
+        return resultaat, kop_van(invoer.data, max_grootte=invoer.grens)
+    except CodecFout:
+        return resultaat, None
+
+
+def _beoordelen(pk: int, invoer: Invoer) -> tuple[InkomendBericht, Validatieresultaat | None]:
+    """Check the stored message ``pk`` and record the outcome (one transaction)."""
+    resultaat, kop = _lees_kop(invoer)
+    with transaction.atomic():
+        bericht = InkomendBericht.objects.select_for_update().defer("inhoud").get(pk=pk)
+        if bericht.status != BerichtStatus.ONTVANGEN:
+            return bericht, None  # checked meanwhile by a concurrent arrival
+        if kop is not None:
+            _kop_overnemen(bericht, kop)
+        uitkomst = _uitkomst_bepalen(bericht, invoer, resultaat, kop)
+        if uitkomst.status == BerichtStatus.WACHT_OP_VERWERKING:
+            try:
+                with transaction.atomic():
+                    _uitkomst_vastleggen(bericht, uitkomst)
+                    _na_aanvaarding(bericht, uitkomst)
+            except IntegrityError:
+                # A concurrent message with the same identity won the race: re-read it.
+                bericht.status = BerichtStatus.ONTVANGEN
+                bericht.antwoord_op = None
+                uitkomst = _uitkomst_bepalen(bericht, invoer, resultaat, kop)
+                if uitkomst.status == BerichtStatus.WACHT_OP_VERWERKING:
+                    raise  # not a duplicate after all: a real integrity problem
+                _uitkomst_vastleggen(bericht, uitkomst)
+        else:
+            _uitkomst_vastleggen(bericht, uitkomst)
+    logger.info(
+        "Inkomend bericht %s (%s) beoordeeld: %s",
+        bericht.uuid,
+        bericht.berichtnaam or "onbekend",
+        bericht.uitkomst_code,
+    )
+    return bericht, resultaat
+
+
+def _kop_overnemen(bericht: InkomendBericht, kop: Kop) -> None:
+    p = partijen(kop)
+    bericht.standaard = kop.soort.standaard.value
+    bericht.berichtcode = kop.soort.berichtcode
+    bericht.berichttype = kop.soort.berichttype
+    bericht.afzender = kort(p.afzender, 20)
+    bericht.ontvanger = kort(p.ontvanger, 20)
+    bericht.identificatie = kort(p.identificatie, 40)
+    bericht.identificatie_heen = kort(p.identificatie_heen, 40)
+    bericht.dagtekening = kop.dagtekening
+    bericht.gemeentecode = kort(p.gemeentecode, 20)
+    bericht.agb_code = kort(p.agb_code, 20)
+
+
+def _uitkomst_bepalen(
+    bericht: InkomendBericht,
+    invoer: Invoer,
+    resultaat: Validatieresultaat | None,
+    kop: Kop | None,
+) -> _Uitkomst:
+    if invoer.te_groot:
+        return _weigering("te_groot", [invoer.te_groot_melding()])
+    if resultaat is None or kop is None:
+        fouten = list(resultaat.fouten) if resultaat is not None else []
+        if not fouten:
+            fouten = [Melding("XML", "xml_onleesbaar", "Het bericht is niet te lezen.")]
+        return _weigering(fouten[0].code, fouten)
+    if not is_inkomend(kop.soort):
+        typen = ", ".join(sorted(INKOMENDE_BERICHTTYPEN))
+        return _weigering(
+            UITKOMST_RICHTING,
+            [
+                Melding(
+                    "RICHTING",
+                    UITKOMST_RICHTING,
+                    f"Een {kop.soort.naam} wordt door de gemeente verstuurd, niet ontvangen; "
+                    f"deze installatie ontvangt berichten {typen}.",
+                )
+            ],
+        )
+    gemeente = Gemeente.objects.filter(code=bericht.gemeentecode).first()
+    bericht.gemeente = gemeente
+    if gemeente is None:
+        return _weigering(
+            UITKOMST_GEMEENTE_ONBEKEND,
+            [
+                Melding(
+                    "GEMEENTE",
+                    UITKOMST_GEMEENTE_ONBEKEND,
+                    f"Gemeentecode '{bericht.gemeentecode}' is onbekend; het bericht is niet "
+                    "verwerkt.",
+                )
+            ],
+        )
+    if not gemeente.aangesloten:
+        return _weigering(
+            UITKOMST_GEMEENTE_NIET_AANGESLOTEN,
+            [
+                Melding(
+                    "GEMEENTE",
+                    UITKOMST_GEMEENTE_NIET_AANGESLOTEN,
+                    f"Gemeente {gemeente.naam} ({gemeente.code}) wordt door deze installatie "
+                    "niet bediend; het bericht is niet verwerkt.",
+                )
+            ],
+        )
+    if resultaat.niveau == 1:
+        return _weigering(resultaat.fouten[0].code, list(resultaat.fouten))
+    origineel = (
+        InkomendBericht.objects.defer("inhoud")
+        .filter(
+            afzender=bericht.afzender,
+            berichtcode=bericht.berichtcode,
+            identificatie=bericht.identificatie,
+            status__in=STATUSSEN_MET_IDENTITEIT,
+        )
+        .exclude(pk=bericht.pk)
+        .first()
+    )
+    if origineel is not None:
+        if origineel.sha256 == bericht.sha256 and origineel.grootte == bericht.grootte:
+            melding = Melding(
+                "DUBBEL",
+                UITKOMST_DUBBEL,
+                "Dit bericht is gelijktijdig al eens ontvangen; de uitkomst is die van het "
+                "eerdere bericht.",
+            )
+            return _Uitkomst(
+                status=BerichtStatus.DUBBEL,
+                code=UITKOMST_DUBBEL,
+                melding=melding.melding,
+                bevindingen=[melding],
+                geldig=origineel.geldig,
+                niveau=origineel.niveau,
+                origineel=origineel,
+            )
+        melding = Melding(
+            "TR056",
+            RETOURCODE_NIET_UNIEK,
+            f"Identificatie {bericht.identificatie} van afzender {bericht.afzender} is al "
+            f"gebruikt voor een {origineel.berichtnaam} dat op "
+            f"{timezone.localtime(origineel.ontvangen_op):%d-%m-%Y %H:%M} is ontvangen; een "
+            "bericht met dezelfde identificatie en een andere inhoud wordt geweigerd.",
+            element="Identificatie",
+        )
+        return _Uitkomst(
+            status=BerichtStatus.GEWEIGERD,
+            code=UITKOMST_NIET_UNIEK,
+            melding=melding.melding,
+            bevindingen=[melding],
+            geldig=False,
+            niveau=None,
+            retourcode=RETOURCODE_NIET_UNIEK,
+            origineel=origineel,
+        )
+    if resultaat.niveau == 2:
+        return _Uitkomst(
+            status=BerichtStatus.WACHT_OP_VERWERKING,
+            code=UITKOMST_NIVEAU_2,
+            melding="Afgekeurd op niveau 2 (retourcode 0001): " + samenvatting(resultaat.fouten),
+            bevindingen=list(resultaat.fouten),
+            geldig=False,
+            niveau=2,
+            retourcode=RETOURCODE_NIVEAU_2,
+        )
+    return _Uitkomst(
+        status=BerichtStatus.WACHT_OP_VERWERKING,
+        code=UITKOMST_GELDIG,
+        melding="Het bericht is geldig (controleniveau 1 en 2).",
+        geldig=True,
+    )
+
+
+def _uitkomst_vastleggen(bericht: InkomendBericht, uitkomst: _Uitkomst) -> None:
+    bericht.uitkomst_code = uitkomst.code
+    bericht.uitkomst_melding = uitkomst.melding
+    bericht.bevindingen = meldingen_als_json(uitkomst.bevindingen)
+    bericht.geldig = uitkomst.geldig
+    bericht.niveau = uitkomst.niveau
+    bericht.retourcode = uitkomst.retourcode
+    bericht.origineel = uitkomst.origineel
+    bericht.beoordeeld_op = timezone.now()
+    inkomend_status(bericht, uitkomst.status, toelichting=uitkomst.code)
+    bericht.save(update_fields=_BEOORDELING_VELDEN)
+
+
+def _na_aanvaarding(bericht: InkomendBericht, uitkomst: _Uitkomst) -> None:
+    """Deadlines of an accepted message; an inbound retour is linked to what it answers."""
+    deadlines = termijnen_voor(
+        bericht.berichttype,
+        timezone.localdate(bericht.ontvangen_op),
+        alleen_eerste=uitkomst.niveau == 2,
+    )
+    if deadlines:
+        Termijn.objects.bulk_create(
+            Termijn(
+                bericht=bericht,
+                soort=d.soort,
+                werkdagen=d.werkdagen,
+                begindatum=d.begindatum,
+                uiterste_datum=d.uiterste_datum,
+            )
+            for d in deadlines
+        )
+    if bericht.identificatie_heen:
+        heen = (
+            UitgaandBericht.objects.defer("inhoud")
+            .filter(
+                standaard=bericht.standaard,
+                berichttype=RETOUR_OP.get(bericht.berichttype, bericht.berichttype),
+                afzender=bericht.ontvanger,
+                identificatie=bericht.identificatie_heen,
+            )
+            .first()
+        )
+        if heen is not None:
+            bericht.antwoord_op = heen
+            bericht.save(update_fields=["antwoord_op"])

@@ -1,0 +1,219 @@
+"""Receiving an inbound message (:func:`bericht_ontvangen`) takes three steps:
+
+1. the raw bytes are stored (sha256, size, time, file name, channel) in a transaction of
+   their own, so they survive whatever happens next (identical bytes that were stored
+   before are not stored again: the earlier outcome is returned);
+2. the message is checked at levels 1 and 2 (:func:`iwmo_jw.codec.valideer`), its header
+   read, and the outcome recorded in one transaction: refused with findings, a duplicate,
+   or accepted (status ``wacht_op_verwerking``, deadlines set);
+3. an accepted message goes to the handler registered for its type
+   (:mod:`iwmo_jw.routering`); without one it waits for :func:`berichten_verwerken`.
+
+Call these services outside an outer transaction: inside one, step 1 cannot commit on its
+own. Never log message content: log lines carry the message's uuid and type only.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from iwmo_jw.codec import Validatieresultaat, valideer
+from iwmo_jw.constants import BerichtStandaard, BerichtStatus, Kanaal
+from iwmo_jw.invoer import Invoer, lees_begrensd, max_grootte
+from iwmo_jw.models import InkomendBericht
+from iwmo_jw.routering import geregistreerd, handler_voor
+from iwmo_jw.services._basis import inkomend_status
+from iwmo_jw.services.beoordelen import _beoordelen, _ruw_vastleggen
+from kern.exceptions import DomeinFout
+from kern.models import Gebruiker
+
+logger = logging.getLogger(__name__)
+
+
+#: A message still ``ontvangen`` this long after arrival was interrupted (a crash between
+#: storing and checking); :func:`berichten_verwerken` then finishes it.
+ONDERBROKEN_NA = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class Ontvangst:
+    """What :func:`bericht_ontvangen` did. ``nieuw`` is False when identical bytes had been
+    received before: nothing was written and ``bericht`` is the earlier message."""
+
+    bericht: InkomendBericht
+    nieuw: bool
+
+
+def bericht_ontvangen(
+    *,
+    data: bytes | BinaryIO | Path,
+    bestandsnaam: str = "",
+    kanaal: str = Kanaal.BESTAND,
+    ontvangen_op: datetime | None = None,
+) -> Ontvangst:
+    """Store, check and route one inbound message (bytes, a binary stream or a file).
+
+    Never holds more than the size limit (setting ``IWMO_JW_MAX_BERICHT_GROOTTE``) in memory:
+    of a larger input the first MiB is stored, with the size and sha256 of the whole.
+    ``ontvangen_op`` is the moment of receipt when the channel knows it (default: now); the
+    answer deadlines count from its date."""
+    if kanaal not in Kanaal.values:
+        raise DomeinFout(f"Onbekend kanaal {kanaal!r}.", code="kanaal_onbekend")
+    invoer = lees_begrensd(data, grens=max_grootte())
+    eerder = (
+        InkomendBericht.objects.defer("inhoud")
+        .filter(sha256=invoer.sha256, grootte=invoer.grootte)
+        .exclude(status=BerichtStatus.DUBBEL)
+        .order_by("pk")
+        .first()
+    )
+    if eerder is not None:
+        if eerder.status == BerichtStatus.ONTVANGEN:
+            # The earlier arrival was interrupted before its check: finish that one.
+            return Ontvangst(_beoordelen_en_routeren(eerder.pk, invoer), nieuw=False)
+        return Ontvangst(eerder, nieuw=False)
+    bericht = _ruw_vastleggen(
+        invoer, bestandsnaam=bestandsnaam, kanaal=kanaal, ontvangen_op=ontvangen_op
+    )
+    return Ontvangst(_beoordelen_en_routeren(bericht.pk, invoer), nieuw=True)
+
+
+def _beoordelen_en_routeren(pk: int, invoer: Invoer) -> InkomendBericht:
+    bericht, resultaat = _beoordelen(pk, invoer)
+    if (
+        bericht.status == BerichtStatus.WACHT_OP_VERWERKING
+        and resultaat is not None
+        and handler_voor(bericht.standaard, bericht.berichttype) is not None
+    ):
+        bericht = _verwerken(pk, resultaat)
+    return bericht
+
+
+# --- Processing (routing to the registered handlers) ---------------------------------------
+
+
+def _foutomschrijving(exc: BaseException) -> str:
+    if isinstance(exc, DomeinFout):
+        return f"{exc.code}: {exc.bericht}"
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _verwerken(pk: int, resultaat: Validatieresultaat | None) -> InkomendBericht:
+    """Hand the waiting message ``pk`` to its handler, if one is registered."""
+    with transaction.atomic():
+        bericht = InkomendBericht.objects.select_for_update().get(pk=pk)
+        if bericht.status != BerichtStatus.WACHT_OP_VERWERKING:
+            return bericht
+        handler = handler_voor(bericht.standaard, bericht.berichttype)
+        if handler is None:
+            return bericht
+        if resultaat is None:
+            resultaat = valideer(bericht.inhoud_bytes(), max_grootte=max_grootte())
+        try:
+            with transaction.atomic():
+                handler(bericht, resultaat)
+        except Exception as exc:
+            # Only the type is logged: an exception's text may quote message content.
+            logger.warning(
+                "Verwerking van inkomend bericht %s (%s) mislukt: %s",
+                bericht.uuid,
+                bericht.berichtnaam,
+                type(exc).__name__,
+            )
+            bericht.verwerking_fout = _foutomschrijving(exc)
+            inkomend_status(
+                bericht, BerichtStatus.VERWERKING_MISLUKT, toelichting=bericht.verwerking_fout
+            )
+            bericht.save(update_fields=["status", "verwerking_fout"])
+            return bericht
+        bericht.verwerkt_op = timezone.now()
+        bericht.verwerking_fout = ""
+        inkomend_status(bericht, BerichtStatus.VERWERKT)
+        bericht.save(update_fields=["status", "verwerkt_op", "verwerking_fout"])
+    logger.info("Inkomend bericht %s (%s) verwerkt.", bericht.uuid, bericht.berichtnaam)
+    return bericht
+
+
+def bericht_verwerken(*, bericht: InkomendBericht) -> InkomendBericht:
+    """Process one waiting message when a handler for its type exists; else leave it."""
+    return _verwerken(bericht.pk, None)
+
+
+@transaction.atomic
+def bericht_opnieuw_aanbieden(
+    *, bericht: InkomendBericht, door: Gebruiker | None = None
+) -> InkomendBericht:
+    """Put a message whose processing failed back in the queue (after a fix)."""
+    bericht = InkomendBericht.objects.select_for_update().defer("inhoud").get(pk=bericht.pk)
+    inkomend_status(
+        bericht, BerichtStatus.WACHT_OP_VERWERKING, toelichting="Opnieuw aangeboden.", door=door
+    )
+    bericht.save(update_fields=["status"])
+    return bericht
+
+
+@dataclass(frozen=True, slots=True)
+class Verwerkingsoverzicht:
+    verwerkt: int
+    mislukt: int
+    hervat: int  # interrupted arrivals that were checked now
+
+
+def _handler_filter() -> Q | None:
+    filters: list[Q] = []
+    for sleutel in geregistreerd():
+        if sleutel.isdigit():
+            filters.append(Q(berichttype=sleutel))
+        else:
+            standaard = BerichtStandaard.IWMO if sleutel.startswith("WMO") else BerichtStandaard.IJW
+            filters.append(Q(standaard=standaard, berichttype=sleutel[-3:]))
+    if not filters:
+        return None
+    gecombineerd = filters[0]
+    for extra in filters[1:]:
+        gecombineerd |= extra
+    return gecombineerd
+
+
+def berichten_verwerken(*, limiet: int | None = None) -> Verwerkingsoverzicht:
+    """Pick up waiting messages whose type now has a handler, oldest first, each in its own
+    transaction; also finish arrivals that were interrupted between storing and checking.
+    Safe to run twice and concurrently (rows are locked and their status re-checked)."""
+    hervat = 0
+    grens = timezone.now() - ONDERBROKEN_NA
+    onderbroken = list(
+        InkomendBericht.objects.filter(status=BerichtStatus.ONTVANGEN, ontvangen_op__lt=grens)
+        .order_by("ontvangen_op", "pk")
+        .values_list("pk", flat=True)[:limiet]
+    )
+    for pk in onderbroken:
+        rij = InkomendBericht.objects.get(pk=pk)
+        if rij.inhoud_volledig:
+            invoer = lees_begrensd(rij.inhoud_bytes(), grens=max_grootte())
+        else:
+            invoer = Invoer(None, rij.inhoud_bytes(), rij.sha256, rij.grootte, max_grootte())
+        _beoordelen_en_routeren(pk, invoer)
+        hervat += 1
+    verwerkt = mislukt = 0
+    filter_ = _handler_filter()
+    if filter_ is not None:
+        wachtend = list(
+            InkomendBericht.objects.filter(filter_, status=BerichtStatus.WACHT_OP_VERWERKING)
+            .order_by("ontvangen_op", "pk")
+            .values_list("pk", flat=True)[:limiet]
+        )
+        for pk in wachtend:
+            bericht = _verwerken(pk, None)
+            if bericht.status == BerichtStatus.VERWERKT:
+                verwerkt += 1
+            elif bericht.status == BerichtStatus.VERWERKING_MISLUKT:
+                mislukt += 1
+    return Verwerkingsoverzicht(verwerkt=verwerkt, mislukt=mislukt, hervat=hervat)

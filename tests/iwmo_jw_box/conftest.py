@@ -1,0 +1,128 @@
+"""Scene for the berichtenbox tests: the official iJw 3.2 example messages (copied verbatim
+into ``voorbeelden/`` from shared/istandaarden/voorbeeldberichten/ijw-3.2), with header
+fields changed where a test needs another identity; gemeente Diemen (0384, the examples'
+gemeente) and Amsterdam (0363) served; two providers with a user each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from lxml import etree
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from contracten.models import Zorgaanbieder
+from iwmo_jw import routering
+from kern.models import Gebruiker, Gemeente
+from kern.services import gemeenten_aansluiten
+from tests.factories import GebruikerFactory, ZorgaanbiederFactory, aanbieder_gebruiker, gemeente
+
+VOORBEELDEN = Path(__file__).parent / "voorbeelden"
+AMSTERDAM_TZ = ZoneInfo("Europe/Amsterdam")
+
+#: AGB codes of the examples: 65656055 sends 305/307/317/323, 42420001 the 315.
+AGB_JEUGDHULP = "65656055"
+AGB_VERWIJS = "42420001"
+
+
+def voorbeeld(naam: str) -> bytes:
+    return (VOORBEELDEN / f"{naam}.xml").read_bytes()
+
+
+def bericht(
+    naam: str,
+    *,
+    identificatie: str | None = None,
+    afzender: str | None = None,
+    ontvanger: str | None = None,
+    identificatie_retour: str | None = None,
+    dagtekening: str | None = None,
+) -> bytes:
+    """An example message with header fields replaced (the rest unchanged)."""
+    root = etree.fromstring(voorbeeld(naam))
+    header = root[0]
+    vervangen = {
+        "Identificatie": identificatie,
+        "Afzender": afzender,
+        "Ontvanger": ontvanger,
+        "IdentificatieRetour": identificatie_retour,
+        "Dagtekening": dagtekening,
+    }
+    for element in header.iter():
+        naam_element = etree.QName(element).localname
+        waarde = vervangen.get(naam_element)
+        if waarde is not None and element.getparent().tag.endswith(
+            ("Header", "BerichtIdentificatie")
+        ):
+            element.text = waarde
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def moment(dag: date, uur: int = 10) -> datetime:
+    return datetime(dag.year, dag.month, dag.day, uur, 0, tzinfo=AMSTERDAM_TZ)
+
+
+@pytest.fixture(autouse=True)
+def lege_routering() -> Iterator[None]:
+    """Every test starts with no handlers registered and leaves none behind."""
+    bewaard = dict(routering._HANDLERS)
+    routering._HANDLERS.clear()
+    yield
+    routering._HANDLERS.clear()
+    routering._HANDLERS.update(bewaard)
+
+
+@pytest.fixture
+def diemen(db) -> Gemeente:
+    g = gemeente("0384")
+    gemeenten_aansluiten(door=None, gemeenten=[g])
+    g.refresh_from_db()
+    return g
+
+
+@pytest.fixture
+def amsterdam_aangesloten(db) -> Gemeente:
+    g = gemeente("0363")
+    gemeenten_aansluiten(door=None, gemeenten=[g])
+    g.refresh_from_db()
+    return g
+
+
+@pytest.fixture
+def jeugdhulp(db) -> Zorgaanbieder:
+    return ZorgaanbiederFactory(agb_code=AGB_JEUGDHULP, naam="Jeugdhulp Zuid B.V.")
+
+
+@pytest.fixture
+def verwijs(db) -> Zorgaanbieder:
+    return ZorgaanbiederFactory(agb_code=AGB_VERWIJS, naam="Verwijs Noord B.V.")
+
+
+@pytest.fixture
+def regisseur_diemen(diemen) -> Gebruiker:
+    return GebruikerFactory(username="regie_diemen", rollen=["regisseur"], gemeenten=[diemen])
+
+
+@pytest.fixture
+def client_voor() -> Callable[[Gebruiker], APIClient]:
+    def maak(gebruiker: Gebruiker) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=gebruiker)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return maak
+
+
+@pytest.fixture
+def gebruiker_jeugdhulp(jeugdhulp) -> Gebruiker:
+    return aanbieder_gebruiker(jeugdhulp, username="jeugdhulp")
+
+
+@pytest.fixture
+def gebruiker_verwijs(verwijs) -> Gebruiker:
+    return aanbieder_gebruiker(verwijs, username="verwijs")

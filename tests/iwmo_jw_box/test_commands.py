@@ -1,0 +1,236 @@
+"""The commands bericht_valideren, bericht_inlezen and bericht_exporteren."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from iwmo_jw.constants import UitgaandStatus
+from iwmo_jw.models import InkomendBericht, UitgaandBericht
+from iwmo_jw.routering import register_handler
+from iwmo_jw.services import bericht_uitgaand_vastleggen
+from tests.iwmo_jw_box.conftest import VOORBEELDEN, voorbeeld
+from tests.utils import NietsVeranderd
+
+GELDIG = ["JW301", "JW302", "JW305", "JW306", "JW307", "JW308", "JW316", "JW317", "JW319"]
+GELDIG += ["JW320", "JW323", "JW325"]
+
+
+def _json_regels(uitvoer: str) -> list[dict]:
+    return [json.loads(regel) for regel in uitvoer.splitlines() if regel.strip()]
+
+
+# --- bericht_valideren ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_valideren_van_geldige_voorbeelden_geeft_0_en_schrijft_niets():
+    uit = StringIO()
+    with NietsVeranderd("iwmo_jw", "kern"):
+        call_command(
+            "bericht_valideren", *[str(VOORBEELDEN / f"{n}.xml") for n in GELDIG], stdout=uit
+        )
+    regels = uit.getvalue().splitlines()
+    assert regels[0] == f"{VOORBEELDEN / 'JW301.xml'}: geldig — ijw 301 (berichtcode 436)."
+    assert regels[-1] == "Alle 12 bestanden geldig."
+
+
+@pytest.mark.django_db
+def test_valideren_met_ongeldige_geeft_1_en_een_leesbaar_verslag():
+    uit = StringIO()
+    with NietsVeranderd("iwmo_jw"), pytest.raises(CommandError) as fout:
+        call_command(
+            "bericht_valideren",
+            str(VOORBEELDEN / "JW323.xml"),
+            str(VOORBEELDEN / "JW315.xml"),
+            str(VOORBEELDEN / "JW318.xml"),
+            stdout=uit,
+        )
+    assert fout.value.returncode == 1
+    assert str(fout.value) == "2 van 3 bestanden ongeldig."
+    tekst = uit.getvalue()
+    assert (
+        f"{VOORBEELDEN / 'JW315.xml'}: ONGELDIG op niveau 1 — ijw 315 (berichtcode 446); 2 bevindingen:"
+        in tekst
+    )
+    assert "  [XSD xsd_ongeldig] regel 44, element ToewijzingEinddatum: Regel 44:" in tekst
+    assert (
+        f"{VOORBEELDEN / 'JW318.xml'}: ONGELDIG op niveau 1 — ijw 318 (berichtcode 487); 1 bevinding:"
+        in tekst
+    )
+
+
+def test_valideren_json(tmp_path):
+    leeg = tmp_path / "leeg.xml"
+    leeg.write_bytes(b"")
+    uit = StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "bericht_valideren",
+            "--json",
+            str(VOORBEELDEN / "JW305.xml"),
+            str(VOORBEELDEN / "JW315.xml"),
+            str(leeg),
+            str(tmp_path / "bestaat-niet.xml"),
+            stdout=uit,
+        )
+    geldig, vot, leeg_json, weg = _json_regels(uit.getvalue())
+    assert geldig == {
+        "bestand": str(VOORBEELDEN / "JW305.xml"),
+        "standaard": "ijw",
+        "berichtcode": 438,
+        "berichttype": "305",
+        "geldig": True,
+        "niveau": None,
+        "fouten": [],
+    }
+    assert (vot["standaard"], vot["berichtcode"], vot["geldig"], vot["niveau"]) == (
+        "ijw",
+        446,
+        False,
+        1,
+    )
+    assert [f["regelnummer"] for f in vot["fouten"]] == [44, 66]
+    assert set(vot["fouten"][0]) == {"regel", "code", "melding", "regelnummer", "element"}
+    assert vot["fouten"][0]["regel"] == "XSD"
+    assert vot["fouten"][0]["code"] == "xsd_ongeldig"
+    assert leeg_json["fouten"] == [
+        {
+            "regel": "XML",
+            "code": "leeg",
+            "melding": "Het bestand is leeg.",
+            "regelnummer": None,
+            "element": None,
+        }
+    ]
+    assert (leeg_json["standaard"], leeg_json["berichtcode"]) == (None, None)
+    assert weg["fouten"][0]["code"] == "bestand_onleesbaar"
+
+
+def test_valideren_te_groot_bestand(tmp_path, settings):
+    settings.IWMO_JW_MAX_BERICHT_GROOTTE = 1000
+    uit = StringIO()
+    with pytest.raises(CommandError):
+        call_command("bericht_valideren", "--json", str(VOORBEELDEN / "JW323.xml"), stdout=uit)
+    [resultaat] = _json_regels(uit.getvalue())
+    assert resultaat["fouten"][0]["code"] == "te_groot"
+    assert "de grens is 1.000 bytes" in resultaat["fouten"][0]["melding"]
+
+
+@pytest.mark.parametrize(("bestanden", "exitstatus"), [(["JW323"], 0), (["JW323", "JW318"], 1)])
+def test_valideren_exitstatus_als_proces(bestanden, exitstatus):
+    """The real exit status of ``manage.py`` (not only the exception of call_command)."""
+    omgeving = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.ci"}
+    proces = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "bericht_valideren",
+            "--json",
+            *[str(VOORBEELDEN / f"{n}.xml") for n in bestanden],
+        ],
+        cwd=Path(settings.BASE_DIR),
+        env=omgeving,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proces.returncode == exitstatus, proces.stderr
+    assert [r["geldig"] for r in _json_regels(proces.stdout)] == [n != "JW318" for n in bestanden]
+
+
+# --- bericht_inlezen -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_inlezen_van_een_map(diemen, tmp_path):
+    for naam in ("JW323", "JW315", "JW317"):
+        (tmp_path / f"{naam}.xml").write_bytes(voorbeeld(naam))
+    (tmp_path / ".verborgen.xml").write_bytes(b"overslaan")
+    uit = StringIO()
+    with pytest.raises(CommandError) as fout:
+        call_command("bericht_inlezen", str(tmp_path), stdout=uit)
+    assert fout.value.returncode == 1
+    assert str(fout.value) == "1 van 3 bestanden geweigerd of niet verwerkt."
+    assert InkomendBericht.objects.count() == 3
+    tekst = uit.getvalue()
+    assert "JW315.xml: JW315 123456789012 — geweigerd (xsd_ongeldig)" in tekst
+    assert "  [XSD xsd_ongeldig] regel 44: Regel 44:" in tekst
+    assert "JW317.xml: JW317 987654321 — wacht op verwerking (geldig)" in tekst
+    assert "  nog geen verwerker voor dit berichttype; het bericht wacht" in tekst
+    assert "  termijn: Declaratie-antwoord (325) uiterlijk" in tekst
+    assert ".verborgen" not in tekst
+
+
+@pytest.mark.django_db
+def test_inlezen_met_verwerker_toont_het_antwoord(diemen, tmp_path):
+    def antwoorden(bericht, resultaat):
+        bericht_uitgaand_vastleggen(data=voorbeeld("JW325"), antwoord_op=bericht)
+
+    register_handler("323", antwoorden)
+    pad = tmp_path / "JW323.xml"
+    pad.write_bytes(voorbeeld("JW323"))
+    uit = StringIO()
+    call_command("bericht_inlezen", str(pad), stdout=uit)
+    tekst = uit.getvalue()
+    assert "JW323.xml: JW323 765432198 — verwerkt (geldig)" in tekst
+    assert "  antwoord JW325 654321987 (Aangemaakt, in de uitbox)" in tekst
+    # Read again: nothing new, and it says so.
+    uit = StringIO()
+    with NietsVeranderd("iwmo_jw"):
+        call_command("bericht_inlezen", str(pad), stdout=uit)
+    assert "al ontvangen op" in uit.getvalue()
+    assert "niets opnieuw opgeslagen" in uit.getvalue()
+
+
+# --- bericht_exporteren --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_exporteren(diemen, tmp_path):
+    uit_bericht = bericht_uitgaand_vastleggen(data=voorbeeld("JW301"), antwoord_op=None)
+    uit = StringIO()
+    call_command("bericht_exporteren", "--map", str(tmp_path / "uit"), stdout=uit)
+    pad = tmp_path / "uit" / "JW301_0384_42420001_123456789012.xml"
+    assert pad.read_bytes() == voorbeeld("JW301")
+    assert uit.getvalue().splitlines() == [
+        f"JW301 123456789012 -> {pad}",
+        f"1 bericht(en) geëxporteerd naar {tmp_path / 'uit'}.",
+    ]
+    uit_bericht.refresh_from_db()
+    assert uit_bericht.status == UitgaandStatus.GEEXPORTEERD
+    uit = StringIO()
+    call_command("bericht_exporteren", "--map", str(tmp_path / "uit"), stdout=uit)
+    assert uit.getvalue().strip() == f"0 bericht(en) geëxporteerd naar {tmp_path / 'uit'}."
+
+
+@pytest.mark.django_db
+def test_exporteren_in_envelop_zonder_envelopmodule(diemen, tmp_path):
+    from tests.iwmo_jw_box.test_uitgaand import ENVELOP_BESCHIKBAAR
+
+    if ENVELOP_BESCHIKBAAR:
+        pytest.skip("the StUF-GGk envelope module exists")
+    bericht_uitgaand_vastleggen(data=voorbeeld("JW301"), antwoord_op=None)
+    with pytest.raises(CommandError, match="StUF-GGk-envelop"):
+        call_command("bericht_exporteren", "--map", str(tmp_path), "--envelop")
+    assert UitgaandBericht.objects.get().status == UitgaandStatus.AANGEMAAKT
+
+
+@pytest.mark.django_db
+def test_exporteren_in_envelop(diemen, tmp_path):
+    envelop = pytest.importorskip("iwmo_jw.codec.envelop")
+    bericht_uitgaand_vastleggen(data=voorbeeld("JW301"), antwoord_op=None)
+    uit = StringIO()
+    call_command("bericht_exporteren", "--map", str(tmp_path), "--envelop", stdout=uit)
+    pad = tmp_path / "JW301_0384_42420001_123456789012-ggk.xml"
+    assert uit.getvalue().splitlines()[0] == f"JW301 123456789012 -> {pad}"
+    inhoud, gegevens = envelop.uitpakken(pad.read_bytes())
+    assert (inhoud, gegevens.functie) == (voorbeeld("JW301"), "JW301")
