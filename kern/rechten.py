@@ -20,6 +20,7 @@ from django.apps.registry import Apps
 from django.contrib.auth import get_permission_codename
 from django.db import DEFAULT_DB_ALIAS
 
+from kern.codelijsten import gemeenten_laden, productcategorieen_laden
 from kern.constants import Rol
 
 #: Apps whose models a beheerder manages completely.
@@ -109,14 +110,21 @@ def _laatste_app_met_modellen() -> AppConfig | None:
 
 
 def na_migratie(sender: AppConfig, **kwargs: Any) -> None:
-    """``post_migrate`` receiver: set up the roles once, after the last app's signal.
+    """``post_migrate`` receiver: reload missing code lists, and set up the roles once,
+    after the last app's signal.
 
     Django sends ``post_migrate`` once per app with models, in INSTALLED_APPS order, and
     creates each app's permissions in its own receiver; by the last app's signal every
     permission exists.
     """
+    apps = kwargs.get("apps") or global_apps
+    using = kwargs.get("using", DEFAULT_DB_ALIAS)
+    if sender.label == "kern":
+        # Reference data a flush removes (transactional tests) comes back, idempotently.
+        gemeenten_laden(apps.get_model("kern", "Gemeente"), using=using)
+    elif sender.label == "contracten":
+        productcategorieen_laden(apps.get_model("contracten", "Productcategorie"), using=using)
     laatste = _laatste_app_met_modellen()
     if laatste is None or sender.label != laatste.label:
         return
-    apps = kwargs.get("apps") or global_apps
-    rollen_inrichten(apps=apps, using=kwargs.get("using", DEFAULT_DB_ALIAS))
+    rollen_inrichten(apps=apps, using=using)

@@ -4,14 +4,11 @@ from django.db import migrations
 
 
 def laden(apps, schema_editor):
-    from kern.codelijsten import productcategorieen
+    from kern.codelijsten import productcategorieen_laden
 
-    Productcategorie = apps.get_model("contracten", "Productcategorie")
-    for wet in ("wmo", "jw"):
-        for code, omschrijving in productcategorieen(wet):
-            Productcategorie.objects.update_or_create(
-                wet=wet, code=code, defaults={"omschrijving": omschrijving}
-            )
+    productcategorieen_laden(
+        apps.get_model("contracten", "Productcategorie"), using=schema_editor.connection.alias
+    )
 
 
 def terug(apps, schema_editor):

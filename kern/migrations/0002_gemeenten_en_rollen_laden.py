@@ -4,18 +4,10 @@ from django.db import migrations
 
 
 def laden(apps, schema_editor):
-    from kern.codelijsten import gemeenten
+    from kern.codelijsten import gemeenten_laden
     from kern.constants import Rol
 
-    Gemeente = apps.get_model("kern", "Gemeente")
-    bestaand = set(Gemeente.objects.values_list("code", flat=True))
-    Gemeente.objects.bulk_create(
-        [
-            Gemeente(code=code, naam=naam, provincie=provincie)
-            for code, naam, provincie in gemeenten()
-            if code not in bestaand
-        ]
-    )
+    gemeenten_laden(apps.get_model("kern", "Gemeente"), using=schema_editor.connection.alias)
     Group = apps.get_model("auth", "Group")
     for rol in Rol.values:
         Group.objects.get_or_create(name=rol)

@@ -38,7 +38,7 @@ def _gelijktijdig(*datas: bytes) -> list[str]:
     return sorted(uitkomsten)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_gelijktijdig_andere_bytes_zelfde_identificatie_een_wint_de_ander_9056() -> None:
     gemeenten_aansluiten(door=None, gemeenten=[gemeente("0384")])
     eerste = voorbeeld("JW323")
@@ -50,7 +50,7 @@ def test_gelijktijdig_andere_bytes_zelfde_identificatie_een_wint_de_ander_9056()
     assert geweigerd.origineel.status == BerichtStatus.WACHT_OP_VERWERKING
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_gelijktijdig_dezelfde_bytes_een_bericht_met_uitkomst() -> None:
     gemeenten_aansluiten(door=None, gemeenten=[gemeente("0384")])
     data = voorbeeld("JW323")
