@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("kern.api.urls")),
     path("", include("contracten.api.urls")),
+    path("", include("financien.api.urls")),
     path("berichten/", include("iwmo_jw.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

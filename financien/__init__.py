@@ -1,1 +1,1 @@
-"""financien: filled by a later issue (see DESIGN.md)."""
+"""financien: budgets, the double-entry ledger with two-phase reservations (see DESIGN.md)."""

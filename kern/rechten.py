@@ -73,6 +73,16 @@ def gewenste_rechten(apps: Apps = global_apps) -> dict[str, set[tuple[str, str]]
     gewenst[Rol.BEHEERDER] = beheerder
     for rol, acties in CONTRACTEN_ACTIES.items():
         gewenst[rol] = _model_rechten(apps, "contracten", acties)
+    # The budget holder reads the ledger and keeps budget posts and their mapping rules.
+    gewenst[Rol.BUDGETHOUDER] |= _model_rechten(apps, "financien", ("view",)) | {
+        (app, codename)
+        for app, codename in (
+            ("financien", "add_budgetpost"),
+            ("financien", "add_budgetposttoewijzingsregel"),
+            ("financien", "change_budgetposttoewijzingsregel"),
+        )
+        if _model_rechten(apps, "financien", ("view",))
+    }
     return gewenst
 
 

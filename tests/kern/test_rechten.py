@@ -43,8 +43,24 @@ def test_de_gemigreerde_database_heeft_een_groep_per_rol_met_rechten():
     assert BEKENDE_MODELLEN <= CONTRACTEN_MODELLEN
     assert set(Group.objects.values_list("name", flat=True)) >= set(Rol.values)
     assert rechten(Rol.INKOPER) == contracten("view", "add", "change")
-    for rol in (Rol.REGISSEUR, Rol.ZORGAANBIEDER, Rol.BEOORDELAAR, Rol.BUDGETHOUDER):
+    for rol in (Rol.REGISSEUR, Rol.ZORGAANBIEDER, Rol.BEOORDELAAR):
         assert rechten(rol) == contracten("view"), rol
+    financien_bekijken = {
+        f"financien.{codename}"
+        for codename in Permission.objects.filter(
+            content_type__app_label="financien", codename__startswith="view_"
+        ).values_list("codename", flat=True)
+    }
+    extra = (
+        {
+            "financien.add_budgetpost",
+            "financien.add_budgetposttoewijzingsregel",
+            "financien.change_budgetposttoewijzingsregel",
+        }
+        if financien_bekijken
+        else set()
+    )
+    assert rechten(Rol.BUDGETHOUDER) == contracten("view") | financien_bekijken | extra
 
 
 def test_beheerder_beheert_kern_en_contracten_en_ziet_groepen_en_tokens():

@@ -1,0 +1,223 @@
+"""Admin of financien. The ledger (accounts, transfers with their legs, reservations, budget
+changes) is read-only here: it is written by the services only and never changed. Budget
+posts and mapping rules are added through their services; a budget year is closed with an
+action that calls :func:`financien.services.jaar_afsluiten`. Lists read through the
+selectors, so a beheerder sees the books of their own gemeenten.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from contracten.models import Productcategorie
+from financien import selectors
+from financien.models import (
+    Begrotingsjaar,
+    Begrotingswijziging,
+    Boeking,
+    Boekingsregel,
+    Budgetpost,
+    BudgetpostToewijzingsregel,
+    Rekening,
+    Reservering,
+)
+from financien.services import budgetpost_aanmaken, jaar_afsluiten, toewijzingsregel_vastleggen
+from kern.admin import AlleenLezenAdmin, DienstModelAdmin, actor, gemeenten_van, neem_over
+from kern.exceptions import DomeinFout
+from kern.toegang import gemeente_filter
+
+# --- Budgets ------------------------------------------------------------------------------
+
+
+@admin.register(Budgetpost)
+class BudgetpostAdmin(DienstModelAdmin):
+    """Budget posts are added through ``budgetpost_aanmaken`` and never changed; their
+    budget changes by begrotingswijzigingen (API or service), not by editing a number."""
+
+    list_display = ("jaar", "gemeente", "wet", "taakveld", "kostenplaats", "productcategorie")
+    list_select_related = ("gemeente", "productcategorie")
+    list_filter = ("jaar", "wet", "taakveld", ("gemeente", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("kostenplaats", "omschrijving")
+    fields = (
+        "gemeente",
+        "jaar",
+        "wet",
+        "taakveld",
+        "kostenplaats",
+        "productcategorie",
+        "omschrijving",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Budgetpost]:
+        return selectors.budgetposten_zichtbaar(gebruiker=actor(request))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
+        if db_field.name == "gemeente":
+            kwargs["queryset"] = gemeenten_van(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        with self.dienst():
+            budgetpost = budgetpost_aanmaken(
+                door=actor(request),
+                gemeente=data["gemeente"],
+                jaar=data["jaar"],
+                wet=data["wet"],
+                taakveld=data["taakveld"],
+                kostenplaats=data.get("kostenplaats") or "",
+                productcategorie=data.get("productcategorie"),
+                omschrijving=data.get("omschrijving") or "",
+            )
+        neem_over(obj, budgetpost)
+
+
+@admin.register(Begrotingsjaar)
+class BegrotingsjaarAdmin(AlleenLezenAdmin):
+    list_display = ("jaar", "gemeente", "afgesloten", "afgesloten_op", "afgesloten_door")
+    list_select_related = ("gemeente", "afgesloten_door")
+    list_filter = ("afgesloten", "jaar")
+    actions = ["afsluiten"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Begrotingsjaar]:
+        return selectors.begrotingsjaren_zichtbaar(gebruiker=actor(request))
+
+    @admin.action(description=_("Geselecteerde begrotingsjaren afsluiten"))
+    def afsluiten(self, request: HttpRequest, queryset: QuerySet[Begrotingsjaar]) -> None:
+        for begrotingsjaar in queryset.select_related("gemeente"):
+            try:
+                jaar_afsluiten(
+                    door=actor(request), gemeente=begrotingsjaar.gemeente, jaar=begrotingsjaar.jaar
+                )
+            except DomeinFout as fout:
+                self.message_user(request, f"{begrotingsjaar}: {fout.bericht}", messages.ERROR)
+            else:
+                self.message_user(request, f"{begrotingsjaar}: afgesloten.", messages.SUCCESS)
+
+
+@admin.register(Begrotingswijziging)
+class BegrotingswijzigingAdmin(AlleenLezenAdmin):
+    list_display = ("tijdstip", "budgetpost", "bedrag", "reden", "besluit", "door")
+    list_select_related = ("budgetpost", "door")
+    search_fields = ("reden", "besluit")
+    date_hierarchy = "tijdstip"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Begrotingswijziging]:
+        return Begrotingswijziging.objects.filter(
+            gemeente_filter(actor(request), "budgetpost__gemeente")
+        )
+
+
+@admin.register(BudgetpostToewijzingsregel)
+class BudgetpostToewijzingsregelAdmin(DienstModelAdmin):
+    """Mapping rules, written through ``toewijzingsregel_vastleggen`` (which replaces the
+    rule at the same level, with an audit record)."""
+
+    fields = ("gemeente", "wet", "productcategorie", "product", "taakveld", "kostenplaats")
+    list_display = ("gemeente", "wet", "productcategorie", "product", "taakveld", "kostenplaats")
+    list_select_related = ("gemeente", "productcategorie", "product")
+    list_filter = ("wet", "taakveld")
+    raw_id_fields = ("product",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BudgetpostToewijzingsregel]:
+        return selectors.toewijzingsregels_zichtbaar(gebruiker=actor(request))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("gemeente", "wet", "productcategorie", "product") if obj is not None else ()
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
+        if db_field.name == "gemeente":
+            kwargs["queryset"] = gemeenten_van(request)
+        elif db_field.name == "productcategorie":
+            kwargs["queryset"] = Productcategorie.objects.all()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        with self.dienst():
+            regel = toewijzingsregel_vastleggen(
+                door=actor(request),
+                gemeente=obj.gemeente if change else data["gemeente"],
+                wet=obj.wet if change else data["wet"],
+                productcategorie=obj.productcategorie if change else data.get("productcategorie"),
+                product=obj.product if change else data.get("product"),
+                taakveld=data["taakveld"],
+                kostenplaats=data.get("kostenplaats") or "",
+            )
+        neem_over(obj, regel)
+
+
+# --- Ledger (read-only) -------------------------------------------------------------------
+
+
+@admin.register(Rekening)
+class RekeningAdmin(AlleenLezenAdmin):
+    list_display = ("budgetpost", "soort", "zorgaanbieder", "saldo")
+    list_select_related = ("budgetpost", "zorgaanbieder")
+    list_filter = ("soort",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Rekening]:
+        return Rekening.objects.filter(gemeente_filter(actor(request), "budgetpost__gemeente"))
+
+
+class BoekingsregelInline(admin.TabularInline):
+    model = Boekingsregel
+    fields = ("rekening", "bedrag")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Boekingsregel]:
+        return super().get_queryset(request).select_related("rekening")
+
+
+@admin.register(Boeking)
+class BoekingAdmin(AlleenLezenAdmin):
+    inlines = [BoekingsregelInline]
+    list_display = ("tijdstip", "boekdatum", "soort", "bedrag", "bron_type", "bron_id", "door")
+    list_select_related = ("door",)
+    list_filter = ("soort", "bron_type")
+    search_fields = ("=bron_id", "=idempotentiesleutel", "omschrijving")
+    date_hierarchy = "tijdstip"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Boeking]:
+        return selectors.boekingen_zichtbaar(gebruiker=actor(request))
+
+
+@admin.register(Reservering)
+class ReserveringAdmin(AlleenLezenAdmin):
+    list_display = (
+        "bron_type",
+        "bron_id",
+        "jaar",
+        "zorgaanbieder",
+        "bedrag",
+        "gerealiseerd_bedrag",
+        "open_bedrag",
+        "status",
+    )
+    list_select_related = ("zorgaanbieder",)
+    list_filter = ("status", "jaar", "bron_type")
+    search_fields = ("=bron_id", "zorgaanbieder__naam")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reservering]:
+        return selectors.reserveringen_zichtbaar(gebruiker=actor(request))

@@ -1,0 +1,95 @@
+"""Choices of financien: taakvelden, the chart of accounts, kinds of transfers and sources.
+
+The chart of accounts (one :class:`RekeningSoort` per row):
+
+========================  ==========================  ==========================================
+account                   held per                    balance means
+========================  ==========================  ==========================================
+``begroting``             budgetpost                  minus the budget (the source of the money)
+``beschikbaar``           budgetpost                  budget not reserved or realised (may go
+                                                      negative: budgets are soft)
+``gereserveerd``          budgetpost                  the open reservations (obligo), >= 0
+``te_betalen``            budgetpost x zorgaanbieder  realised, not yet paid (negative: the
+                                                      provider owes money after a credit)
+``betaald``               budgetpost x zorgaanbieder  realised and paid, >= 0
+========================  ==========================  ==========================================
+
+Money runs along one chain, each movement one balanced transfer with two legs per budgetpost::
+
+    begroting -> beschikbaar -> gereserveerd -> te_betalen[aanbieder] -> betaald[aanbieder]
+
+*gerealiseerd* is not an account of its own: realised = te_betalen + betaald. A separate
+realised account would need a contra leg that means nothing. Because no transfer crosses a
+budgetpost, the balances of one budgetpost always sum to zero, so
+``beschikbaar = budget - gereserveerd - gerealiseerd`` holds by construction.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Taakveld(models.TextChoices):
+    """Iv3 taakvelden of the social domain (BBV, from 2020)."""
+
+    SAMENKRACHT = "6.1", _("6.1 Samenkracht en burgerparticipatie")
+    TOEGANG = "6.2", _("6.2 Toegang en eerstelijnsvoorzieningen")
+    MAATWERKVOORZIENINGEN = "6.6", _("6.6 Maatwerkvoorzieningen (WMO)")
+    MAATWERKDIENSTVERLENING_18_PLUS = "6.71", _("6.71 Maatwerkdienstverlening 18+")
+    MAATWERKDIENSTVERLENING_18_MIN = "6.72", _("6.72 Maatwerkdienstverlening 18-")
+    GEESCALEERDE_ZORG_18_PLUS = "6.81", _("6.81 Geëscaleerde zorg 18+")
+    GEESCALEERDE_ZORG_18_MIN = "6.82", _("6.82 Geëscaleerde zorg 18-")
+
+
+class RekeningSoort(models.TextChoices):
+    BEGROTING = "begroting", _("Begroting (bron van het budget)")
+    BESCHIKBAAR = "beschikbaar", _("Beschikbaar")
+    GERESERVEERD = "gereserveerd", _("Gereserveerd (obligo)")
+    TE_BETALEN = "te_betalen", _("Te betalen aan zorgaanbieder")
+    BETAALD = "betaald", _("Betaald aan zorgaanbieder")
+
+
+#: Accounts held per budgetpost (created with it).
+BUDGETPOST_REKENINGEN = (
+    RekeningSoort.BEGROTING,
+    RekeningSoort.BESCHIKBAAR,
+    RekeningSoort.GERESERVEERD,
+)
+#: Accounts held per budgetpost and zorgaanbieder (created with the first reservation).
+AANBIEDER_REKENINGEN = (RekeningSoort.TE_BETALEN, RekeningSoort.BETAALD)
+
+
+class BoekingSoort(models.TextChoices):
+    BUDGET_TOEKENNING = "budget_toekenning", _("Budget toegekend")
+    BUDGET_VERLAGING = "budget_verlaging", _("Budget verlaagd")
+    RESERVERING = "reservering", _("Reservering")
+    RESERVERING_WIJZIGING = "reservering_wijziging", _("Reservering gewijzigd")
+    VRIJGAVE = "vrijgave", _("Reservering vrijgegeven")
+    REALISATIE = "realisatie", _("Realisatie")
+    CREDITERING = "creditering", _("Creditering van een realisatie")
+    BETALING = "betaling", _("Betaling")
+
+
+class BronType(models.TextChoices):
+    """What a transfer comes from. The id is a reference (uuid or number) into another app:
+    financien does not import inkoop or declaraties."""
+
+    BEGROTINGSWIJZIGING = "begrotingswijziging", _("Begrotingswijziging")
+    TOEWIJZING = "toewijzing", _("Opdracht (toewijzing)")
+    PRESTATIE = "prestatie", _("Prestatie")
+    BETAALBATCH = "betaalbatch", _("Betaalbatch")
+
+
+class ReserveringStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    VRIJGEGEVEN = "vrijgegeven", _("Vrijgegeven (rest terug naar beschikbaar)")
+    AFGESLOTEN = "afgesloten", _("Afgesloten (volledig gerealiseerd)")
+
+
+#: Allowed status transitions of a reservation: it resolves once and for all.
+RESERVERING_TRANSITIES: dict[str, frozenset[str]] = {
+    ReserveringStatus.OPEN: frozenset(
+        {ReserveringStatus.VRIJGEGEVEN, ReserveringStatus.AFGESLOTEN}
+    ),
+    ReserveringStatus.VRIJGEGEVEN: frozenset(),
+    ReserveringStatus.AFGESLOTEN: frozenset(),
+}

@@ -1,0 +1,52 @@
+"""Row locks of the ledger, always taken in one order so two transactions never deadlock:
+
+1. the :class:`Begrotingsjaar` (shared by bookings that need an open year, exclusive when
+   closing it);
+2. the :class:`Reservering` (every posting against a reservation decides on its amounts);
+3. the :class:`Rekening` rows, in primary-key order.
+
+Every check that decides money runs on rows locked here, in the same transaction as the
+write it guards: never check-then-act.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q
+
+from financien.models import Begrotingsjaar, Rekening, Reservering
+
+
+def begrotingsjaar_delen(begrotingsjaar_id: int) -> bool:
+    """Lock a budget year against closing (FOR SHARE: bookings in the same year do not wait
+    for each other) and return whether it is closed.
+
+    On databases without row locks (SQLite: one writer at a time) a plain read."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT afgesloten FROM {Begrotingsjaar._meta.db_table} WHERE id = %s FOR SHARE",
+                [begrotingsjaar_id],
+            )
+            rij = cursor.fetchone()
+        if rij is None:
+            raise Begrotingsjaar.DoesNotExist
+        return bool(rij[0])
+    return bool(
+        Begrotingsjaar.objects.values_list("afgesloten", flat=True).get(pk=begrotingsjaar_id)
+    )
+
+
+def begrotingsjaar_vergrendelen(begrotingsjaar_id: int) -> Begrotingsjaar:
+    """Lock a budget year exclusively (to close it): waits for bookings holding it shared."""
+    return Begrotingsjaar.objects.select_for_update().get(pk=begrotingsjaar_id)
+
+
+def reservering_vergrendelen(reservering_id: int) -> Reservering:
+    return Reservering.objects.select_for_update().get(pk=reservering_id)
+
+
+def rekeningen_vergrendelen(voorwaarde: Q) -> list[Rekening]:
+    """Find and lock the accounts matching ``voorwaarde`` in one query, in primary-key order
+    (PostgreSQL locks the rows as the sorted scan returns them); with their current balance."""
+    return list(Rekening.objects.select_for_update().filter(voorwaarde).order_by("pk"))

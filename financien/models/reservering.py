@@ -1,0 +1,142 @@
+"""Two-phase reservations: a pending amount on a budget post for one source (a toewijzing)
+and one provider, posted in parts by realisations and resolved once (the rest released)."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from financien.constants import BronType, ReserveringStatus
+from kern.geld import BEDRAG_DECIMAL_PLACES, BEDRAG_MAX_DIGITS
+
+
+def _bedragveld(naam: StrOrPromise, hulp: StrOrPromise) -> models.DecimalField:
+    return models.DecimalField(
+        naam,
+        max_digits=BEDRAG_MAX_DIGITS,
+        decimal_places=BEDRAG_DECIMAL_PLACES,
+        default=0,
+        help_text=hulp,
+    )
+
+
+class Reservering(models.Model):
+    """The reservation of one source in one budget year (one budget post).
+
+    The amounts are running totals, changed only by the services under a lock on this row
+    and always equal to what the ledger says (``financien.selectors.grootboek_controleren``):
+
+    - ``bedrag``: the amount reserved (as booked and changed since);
+    - ``gerealiseerd_bedrag``: realised against it, net of credits;
+    - ``open_bedrag``: what is still reserved: ``bedrag - gerealiseerd_bedrag`` while open,
+      zero once resolved.
+
+    The database holds the hard limit: realised never exceeds the reserved amount.
+    """
+
+    uuid = models.UUIDField(
+        _("uuid"), default=uuid.uuid4, unique=True, editable=False, help_text=_("Id in URL's.")
+    )
+    budgetpost = models.ForeignKey(
+        "financien.Budgetpost",
+        on_delete=models.PROTECT,
+        related_name="reserveringen",
+        verbose_name=_("budgetpost"),
+        help_text=_("De budgetpost waarop gereserveerd is."),
+    )
+    jaar = models.PositiveSmallIntegerField(
+        _("jaar"), help_text=_("Begrotingsjaar (dat van de budgetpost).")
+    )
+    zorgaanbieder = models.ForeignKey(
+        "contracten.Zorgaanbieder",
+        on_delete=models.PROTECT,
+        related_name="reserveringen",
+        verbose_name=_("zorgaanbieder"),
+        help_text=_("De aanbieder die de zorg levert en betaald krijgt."),
+    )
+    bron_type = models.CharField(
+        _("brontype"),
+        max_length=30,
+        choices=BronType.choices,
+        help_text=_("Waarvoor gereserveerd is (meestal een toewijzing)."),
+    )
+    bron_id = models.CharField(
+        _("bron-id"), max_length=64, help_text=_("Kenmerk (uuid) van de bron.")
+    )
+    bedrag = _bedragveld(_("bedrag"), _("Het gereserveerde bedrag in euro, na wijzigingen."))
+    gerealiseerd_bedrag = _bedragveld(
+        _("gerealiseerd bedrag"), _("Wat erop gerealiseerd is, na crediteringen, in euro.")
+    )
+    open_bedrag = _bedragveld(
+        _("open bedrag"), _("Wat nog gereserveerd staat, in euro; nul na afsluiten.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReserveringStatus.choices,
+        default=ReserveringStatus.OPEN,
+        help_text=_("Open, of eenmalig afgehandeld (vrijgegeven of afgesloten)."),
+    )
+    vrijgave = models.OneToOneField(
+        "financien.Boeking",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vrijgegeven_reservering",
+        verbose_name=_("vrijgave"),
+        help_text=_("De boeking die de reservering afhandelde; leeg zolang zij open is."),
+    )
+    aangemaakt_op = models.DateTimeField(
+        _("aangemaakt op"), auto_now_add=True, help_text=_("Moment van reserveren.")
+    )
+
+    class Meta:
+        verbose_name = _("reservering")
+        verbose_name_plural = _("reserveringen")
+        ordering = ["-aangemaakt_op", "-id"]
+        indexes = [models.Index(fields=["bron_type", "bron_id"], name="reservering_bron_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bron_type", "bron_id", "jaar"],
+                name="reservering_een_per_bron_per_jaar",
+                violation_error_code="reservering_bestaat",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReserveringStatus.values),
+                name="reservering_status_geldig",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(bron_type__in=BronType.values),
+                name="reservering_brontype_geldig",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(bedrag__gte=0, gerealiseerd_bedrag__gte=0, open_bedrag__gte=0),
+                name="reservering_bedragen_niet_negatief",
+            ),
+            # The hard limit (TR321/TR322/TR369): never more realised than reserved.
+            models.CheckConstraint(
+                condition=models.Q(gerealiseerd_bedrag__lte=models.F("bedrag")),
+                name="reservering_niet_boven_bedrag",
+            ),
+            # Open: no resolution yet. Resolved (once): by one transfer, nothing left open.
+            # (That an open reservation's open amount is bedrag - gerealiseerd_bedrag is a
+            # PostgreSQL CHECK of migration 0002: SQLite would compute it in floating point.)
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=ReserveringStatus.OPEN, vrijgave__isnull=True)
+                    | (
+                        ~models.Q(status=ReserveringStatus.OPEN)
+                        & models.Q(vrijgave__isnull=False, open_bedrag=0)
+                    )
+                ),
+                name="reservering_open_of_afgehandeld",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(open_bedrag__lte=models.F("bedrag")),
+                name="reservering_open_niet_boven_bedrag",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reservering {self.bron_type} {self.bron_id} {self.jaar}"

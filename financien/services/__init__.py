@@ -1,0 +1,68 @@
+"""Every write of financien: budgets and the ledger.
+
+Each service is keyword-only, runs in one transaction, writes an audit record in it, and
+books at most one transfer (:class:`~financien.models.Boeking`) whose legs sum to zero.
+
+**Idempotency.** Every booking service takes an ``idempotentiesleutel``. The same key again
+returns the transfer booked the first time and books nothing; the same key with a different
+request is refused (``idempotentiesleutel_conflict``, 409). The request is fingerprinted
+(SHA-256 of the service name and its arguments, not of the state it finds), so a replay is
+recognised even after the state moved on, and is answered before any rule is checked. The
+unique constraint on the key is the last line of defence against two simultaneous calls.
+
+**Locks.** Rows are locked in the order of :mod:`financien.lock_objects` (budget year shared,
+reservation, accounts in pk order) before anything is read that decides money, and the new
+balances are computed from the locked rows; the key is looked up after the locks, so a
+concurrent call with the same key is seen.
+
+**Reservations, one part per call.** A reservation covers one source (a toewijzing) in one
+budget year, on one budget post. A toewijzing spanning two years is reserved with two calls
+sharing ``bron_type``/``bron_id``, each with its own key; the caller (inkoop) makes them in
+its own transaction, so both or neither are booked. At most one reservation exists per
+source and year (``reservering_bestaat``).
+
+**Who may.** Budget services (``budgetpost_aanmaken``, ``budget_toekennen``,
+``budget_verlagen``, ``jaar_afsluiten``, ``toewijzingsregel_vastleggen``) need the role
+budgethouder or beheerder and a gemeente in the user's scope. The ledger services
+(reservations, realisations, credits, payments) are the bookkeeping of decisions other apps
+take (issuing an opdracht, approving a prestatie, paying a batch): those services check the
+roles; these only record ``door``.
+
+**Money.** Amounts are ``Decimal`` euros with at most two decimals (an amount with more is
+refused, not rounded: a ledger does not guess). Budgets are soft: ``beschikbaar`` may go
+negative and nothing is refused for it. The limit of a reservation is hard.
+"""
+
+from financien.services._basis import BRON_ID_MAX, BUDGET_ROLLEN, SLEUTEL_MAX
+from financien.services.betalingen import betaling_boeken
+from financien.services.budget import (
+    budget_toekennen,
+    budget_verlagen,
+    budgetpost_aanmaken,
+    jaar_afsluiten,
+    toewijzingsregel_vastleggen,
+)
+from financien.services.reserveringen import (
+    realisatie_boeken,
+    realisatie_crediteren,
+    reservering_boeken,
+    reservering_vrijgeven,
+    reservering_wijzigen,
+)
+
+__all__ = [
+    "BRON_ID_MAX",
+    "BUDGET_ROLLEN",
+    "SLEUTEL_MAX",
+    "betaling_boeken",
+    "budget_toekennen",
+    "budget_verlagen",
+    "budgetpost_aanmaken",
+    "jaar_afsluiten",
+    "realisatie_boeken",
+    "realisatie_crediteren",
+    "reservering_boeken",
+    "reservering_vrijgeven",
+    "reservering_wijzigen",
+    "toewijzingsregel_vastleggen",
+]

@@ -1,0 +1,59 @@
+"""Scene for the ledger tests: a budgethouder of Amsterdam, a budget post 2026 Wmo 6.71 and
+a provider; helpers that read a budget post's position as plain numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from contracten.models import Zorgaanbieder
+from financien import selectors, services
+from financien.models import Budgetpost
+from kern.models import Gebruiker
+from tests.factories import GebruikerFactory, ZorgaanbiederFactory
+
+
+def D(waarde: str | int) -> Decimal:
+    return Decimal(str(waarde))
+
+
+def stand(budgetpost: Budgetpost, **kwargs) -> dict[str, Decimal]:
+    """The position as a dict (budget, gereserveerd, gerealiseerd, betaald, beschikbaar)."""
+    s = selectors.budgetstand(budgetpost=budgetpost, **kwargs)
+    return {
+        "budget": s.budget,
+        "gereserveerd": s.gereserveerd,
+        "gerealiseerd": s.gerealiseerd,
+        "betaald": s.betaald,
+        "beschikbaar": s.beschikbaar,
+    }
+
+
+@pytest.fixture
+def budgethouder(db, amsterdam) -> Gebruiker:
+    return GebruikerFactory(username="budgethouder", rollen=["budgethouder"], gemeenten=[amsterdam])
+
+
+@pytest.fixture
+def budgetpost(budgethouder, amsterdam) -> Budgetpost:
+    return services.budgetpost_aanmaken(
+        door=budgethouder, gemeente=amsterdam, jaar=2026, wet="wmo", taakveld="6.71"
+    )
+
+
+@pytest.fixture
+def budgetpost_2027(budgethouder, amsterdam) -> Budgetpost:
+    return services.budgetpost_aanmaken(
+        door=budgethouder, gemeente=amsterdam, jaar=2027, wet="wmo", taakveld="6.71"
+    )
+
+
+@pytest.fixture
+def aanbieder(db) -> Zorgaanbieder:
+    return ZorgaanbiederFactory(naam="Zorg Noord B.V.")
+
+
+@pytest.fixture
+def ander_aanbieder(db) -> Zorgaanbieder:
+    return ZorgaanbiederFactory(naam="Zorg Zuid B.V.")
