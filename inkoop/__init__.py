@@ -1,1 +1,2 @@
-"""inkoop: filled by a later issue (see DESIGN.md)."""
+"""inkoop: procurement (inkooptrajecten, percelen, inschrijvingen that become contracts),
+capacity and waiting times, and the provider search for regisseurs (see DESIGN.md)."""

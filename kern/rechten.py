@@ -24,7 +24,7 @@ from kern.codelijsten import gemeenten_laden, productcategorieen_laden
 from kern.constants import Rol
 
 #: Apps whose models a beheerder manages completely.
-BEHEERDER_APPS = ("kern", "contracten")
+BEHEERDER_APPS = ("kern", "contracten", "inkoop")
 #: Apps whose rows a beheerder only views: services write them (berichtenbox, ledger).
 BEHEERDER_ALLEEN_LEZEN_APPS = ("iwmo_jw", "financien")
 #: Extra permissions of a beheerder outside those apps, as (app_label, model, actions).
@@ -72,7 +72,10 @@ def gewenste_rechten(apps: Apps = global_apps) -> dict[str, set[tuple[str, str]]
         beheerder |= {(app_label, f"{actie}_{model}") for actie in acties}
     gewenst[Rol.BEHEERDER] = beheerder
     for rol, acties in CONTRACTEN_ACTIES.items():
-        gewenst[rol] = _model_rechten(apps, "contracten", acties)
+        # Procurement follows the contracts it produces: the same actions per role.
+        gewenst[rol] = _model_rechten(apps, "contracten", acties) | _model_rechten(
+            apps, "inkoop", acties
+        )
     # The budget holder reads the ledger and keeps budget posts and their mapping rules.
     gewenst[Rol.BUDGETHOUDER] |= _model_rechten(apps, "financien", ("view",)) | {
         (app, codename)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "contracten",
     "iwmo_jw",
     "financien",
+    "inkoop",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,9 @@ SPECTACULAR_SETTINGS = {
         "BerichtStatusEnum": "iwmo_jw.constants.BerichtStatus",
         "UitgaandStatusEnum": "iwmo_jw.constants.UitgaandStatus",
         "TermijnSoortEnum": "iwmo_jw.constants.TermijnSoort",
+        "TrajectStatusEnum": "inkoop.constants.TrajectStatus",
+        "InschrijvingStatusEnum": "inkoop.constants.InschrijvingStatus",
+        "ClientstopStatusEnum": "inkoop.constants.ClientstopStatus",
     },
 }
 

@@ -38,13 +38,25 @@ def contracten(*acties: str) -> set[str]:
     return {f"contracten.{actie}_{model}" for actie in acties for model in CONTRACTEN_MODELLEN}
 
 
+def inkoop(*acties: str) -> set[str]:
+    return {
+        f"inkoop.{codename}"
+        for codename in Permission.objects.filter(content_type__app_label="inkoop").values_list(
+            "codename", flat=True
+        )
+        if codename.split("_", 1)[0] in acties
+    }
+
+
 def test_de_gemigreerde_database_heeft_een_groep_per_rol_met_rechten():
     """pytest-django migrated the test database: the post_migrate receiver has run."""
     assert BEKENDE_MODELLEN <= CONTRACTEN_MODELLEN
     assert set(Group.objects.values_list("name", flat=True)) >= set(Rol.values)
-    assert rechten(Rol.INKOPER) == contracten("view", "add", "change")
+    assert rechten(Rol.INKOPER) == contracten("view", "add", "change") | inkoop(
+        "view", "add", "change"
+    )
     for rol in (Rol.REGISSEUR, Rol.ZORGAANBIEDER, Rol.BEOORDELAAR):
-        assert rechten(rol) == contracten("view"), rol
+        assert rechten(rol) == contracten("view") | inkoop("view"), rol
     financien_bekijken = {
         f"financien.{codename}"
         for codename in Permission.objects.filter(
@@ -60,14 +72,17 @@ def test_de_gemigreerde_database_heeft_een_groep_per_rol_met_rechten():
         if financien_bekijken
         else set()
     )
-    assert rechten(Rol.BUDGETHOUDER) == contracten("view") | financien_bekijken | extra
+    assert (
+        rechten(Rol.BUDGETHOUDER)
+        == contracten("view") | inkoop("view") | financien_bekijken | extra
+    )
 
 
 def test_beheerder_beheert_kern_en_contracten_en_ziet_groepen_en_tokens():
     kern_en_contracten = {
         f"{app}.{codename}"
         for app, codename in Permission.objects.filter(
-            content_type__app_label__in=["kern", "contracten"]
+            content_type__app_label__in=["kern", "contracten", "inkoop"]
         ).values_list("content_type__app_label", "codename")
     }
     assert contracten("add", "change", "delete", "view") <= kern_en_contracten
@@ -102,18 +117,22 @@ def test_rollen_inrichten_herstelt_ontbrekende_groep_en_rechten():
     Group.objects.get(name=Rol.REGISSEUR).delete()
     Group.objects.get(name=Rol.INKOPER).permissions.clear()
     toegekend = rollen_inrichten()
-    assert toegekend[Rol.REGISSEUR] == len(CONTRACTEN_MODELLEN)
-    assert toegekend[Rol.INKOPER] == 3 * len(CONTRACTEN_MODELLEN)
+    assert toegekend[Rol.REGISSEUR] == len(contracten("view") | inkoop("view"))
+    assert toegekend[Rol.INKOPER] == len(
+        contracten("view", "add", "change") | inkoop("view", "add", "change")
+    )
     assert toegekend[Rol.BEHEERDER] == 0
-    assert rechten(Rol.REGISSEUR) == contracten("view")
-    assert rechten(Rol.INKOPER) == contracten("view", "add", "change")
+    assert rechten(Rol.REGISSEUR) == contracten("view") | inkoop("view")
+    assert rechten(Rol.INKOPER) == contracten("view", "add", "change") | inkoop(
+        "view", "add", "change"
+    )
 
 
 def test_rollen_inrichten_laat_handmatige_extra_rechten_staan():
     extra = Permission.objects.get(content_type__app_label="kern", codename="view_gemeente")
     Group.objects.get(name=Rol.REGISSEUR).permissions.add(extra)
     rollen_inrichten()
-    assert rechten(Rol.REGISSEUR) == contracten("view") | {"kern.view_gemeente"}
+    assert rechten(Rol.REGISSEUR) == contracten("view") | inkoop("view") | {"kern.view_gemeente"}
 
 
 def test_post_migrate_ontvanger_werkt_alleen_na_de_laatste_app():
@@ -124,4 +143,6 @@ def test_post_migrate_ontvanger_werkt_alleen_na_de_laatste_app():
     na_migratie(sender=eerste, apps=apps, using="default")
     assert rechten(Rol.INKOPER) == set()
     na_migratie(sender=laatste, apps=apps, using="default")
-    assert rechten(Rol.INKOPER) == contracten("view", "add", "change")
+    assert rechten(Rol.INKOPER) == contracten("view", "add", "change") | inkoop(
+        "view", "add", "change"
+    )

@@ -1,0 +1,21 @@
+from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
+
+from inkoop.api.views import (
+    AanbiedersZoekenViewSet,
+    CapaciteitViewSet,
+    ClientstopViewSet,
+    InkooptrajectViewSet,
+    InschrijvingViewSet,
+    PerceelViewSet,
+)
+
+router = SimpleRouter()
+router.register("inkooptrajecten", InkooptrajectViewSet, basename="inkooptraject")
+router.register("percelen", PerceelViewSet, basename="perceel")
+router.register("inschrijvingen", InschrijvingViewSet, basename="inschrijving")
+router.register("capaciteit", CapaciteitViewSet, basename="capaciteitsmelding")
+router.register("clientstops", ClientstopViewSet, basename="clientstop")
+router.register("aanbieders-zoeken", AanbiedersZoekenViewSet, basename="aanbieders-zoeken")
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]
