@@ -25,6 +25,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -43,6 +44,7 @@ from iwmo_jw.codec.modellen import (
     Referentie,
     TotaalBedragMetDC,
 )
+from iwmo_jw.codec.niveau2 import niveau2_bevindingen
 from iwmo_jw.codec.xml import lees_xml
 
 JW323 = soort("JW323")
@@ -50,14 +52,70 @@ Stap = Callable[[Bericht323, bytes], object]
 
 
 # --- Level 2 (niveau 2) -----------------------------------------------------------------------
-# HOOK for the level-2 rules: return the extra steps to time on the parsed model, as
-# (label, function(bericht, data)). Each is reported like the steps above, with its ratio to
-# the floor. The level-2 helper adds its entry here, e.g.
-#     from iwmo_jw.codec.niveau2 import niveau2_meldingen
-#     return [("niveau 2 (regels in het bericht)", lambda bericht, data: niveau2_meldingen(bericht))]
-def niveau2_metingen() -> list[tuple[str, Stap]]:
-    """Timed steps of level 2 (in-message rules) on a parsed declaration."""
-    return []
+# The level-2 steps, timed like the steps above, with their ratio to the floor. The generated
+# declaration below breaks three level-2 rules by construction (its BSNs fail the eleven-test,
+# CS002; its credits credit a line of the same message, TR316; the ten lines of a client share
+# one toewijzing, product and period, TR416), so a valid declaration pays rules that never
+# fire while this one would mostly measure the writing of findings. The hook therefore times
+# level 2 on a twin of the same size without those faults (prepared here, not timed), and
+# once on the generated declaration itself: the cost of rejecting a broken file.
+def _elfproef_bsns(aantal: int) -> list[str]:
+    """``aantal`` distinct BSNs that pass the eleven-test, from 999000000 upwards."""
+    bsns: list[str] = []
+    prefix = 99_900_000
+    while len(bsns) < aantal:
+        cijfers = f"{prefix:08d}"
+        controle = sum((9 - i) * int(c) for i, c in enumerate(cijfers)) % 11
+        if controle < 10:
+            bsns.append(cijfers + str(controle))
+        prefix += 1
+    return bsns
+
+
+def _zonder_niveau2_fouten(model: Bericht323) -> Bericht323:
+    """The same declaration (same size, same shapes) that passes level 2: eleven-proof BSNs,
+    one toewijzing per line, credits of lines sent in an earlier message."""
+    clienten = model.declaratie.clienten
+    bsns = _elfproef_bsns(len(clienten))
+    nieuw = []
+    nummer = 0
+    for client, bsn in zip(clienten, bsns, strict=True):
+        prestaties = []
+        for p in client.prestaties:
+            referentie = p.product_referentie
+            if referentie.vorig_referentie_nummer is not None:
+                referentie = replace(referentie, vorig_referentie_nummer=f"V{nummer:012d}")
+            prestaties.append(
+                replace(p, product_referentie=referentie, toewijzing_nummer=100_000 + nummer)
+            )
+            nummer += 1
+        nieuw.append(replace(client, bsn=bsn, prestaties=tuple(prestaties)))
+    return replace(model, declaratie=replace(model.declaratie, clienten=tuple(nieuw)))
+
+
+def niveau2_metingen(model: Bericht323, data: bytes) -> list[tuple[str, Stap]]:
+    """Timed steps of level 2 (in-message rules); ``model`` and ``data`` are the generated
+    declaration, parsed and as bytes."""
+    schoon = _zonder_niveau2_fouten(model)
+    schoon_data = serialize(schoon, valideren=False)
+    if niveau2_bevindingen(schoon):
+        raise SystemExit("de schone declaratie heeft toch bevindingen op niveau 2")
+    if len(schoon_data) != len(data):
+        raise SystemExit("de schone declaratie is niet even groot als de gegenereerde")
+    fouten = niveau2_bevindingen(model)
+    print(
+        f"Niveau 2: de schone declaratie heeft 0 bevindingen; de gegenereerde "
+        f"{len(fouten)} (na inkorting per regel)."
+    )
+
+    def parse_en_niveau2(_model: Bericht323, _data: bytes) -> object:
+        return niveau2_bevindingen(parse(schoon_data, max_grootte=len(schoon_data)))
+
+    return [
+        ("niveau 2 (regels in het bericht)", lambda _m, _d: niveau2_bevindingen(schoon)),
+        ("parse + niveau 2", parse_en_niveau2),
+        ("niveau 2 op een bericht vol fouten", lambda m, _d: niveau2_bevindingen(m)),
+    ]
 
 
 # --- the declaration --------------------------------------------------------------------------
@@ -227,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     geparst = parse(data, max_grootte=len(data))
     assert isinstance(geparst, Bericht323)
-    for label, stap in niveau2_metingen():
+    for label, stap in niveau2_metingen(geparst, data):
         metingen.append((label, _beste(partial(stap, geparst, data), args.herhalingen)))
     del geparst
 

@@ -4,8 +4,9 @@ Public API (stable; callers import from here):
 
 - :func:`lees` — hardened parse + recognition: ``(tree, soort)``; raises :class:`CodecFout`.
 - :func:`valideer` — level 1 (safe, recognised, XSD) on raw bytes, with the parsed model when it
-  passes; level 2 (in-message rules) joins here. Never raises for bad input, returns a
-  :class:`Validatieresultaat`.
+  passes, then level 2 (the rules inside the message, retourcode 0001; ``niveau2/``). Never
+  raises for bad input, returns a :class:`Validatieresultaat`.
+- :func:`niveau2_meldingen` — level 2 alone, on a parsed (or otherwise built) model.
 - :func:`kop_van` — the header fields of raw bytes (after the level-1 checks of :func:`lees`).
 - :func:`parse` — bytes -> the typed model (:class:`Bericht`; ``modellen.py``) after level 1;
   raises :class:`CodecFout`.
@@ -22,6 +23,7 @@ from iwmo_jw.codec.herkennen import herken
 from iwmo_jw.codec.kop import Kop, lees_kop
 from iwmo_jw.codec.lezen import lees_bericht
 from iwmo_jw.codec.modellen import BERICHT_KLASSEN, XsdVersie
+from iwmo_jw.codec.niveau2 import met_regelnummers, niveau2_bevindingen, niveau2_meldingen
 from iwmo_jw.codec.schemas import schema, xsd_meldingen, xsd_versies
 from iwmo_jw.codec.schrijven import schrijf_bericht
 from iwmo_jw.codec.soorten import SOORTEN, BerichtSoort, Standaard, soort
@@ -42,6 +44,7 @@ __all__ = [
     "Validatieresultaat",
     "kop_van",
     "lees",
+    "niveau2_meldingen",
     "parse",
     "serialize",
     "soort",
@@ -107,8 +110,13 @@ def xsd_versie(gekozen: BerichtSoort) -> XsdVersie:
 
 
 def valideer(data: bytes, *, max_grootte: int = STANDAARD_MAX_GROOTTE) -> Validatieresultaat:
-    """Check ``data`` at level 1 (well-formed, safe, recognised, XSD); when it passes,
-    ``bericht`` holds the parsed model."""
+    """Check ``data`` at level 1 (well-formed, safe, recognised, XSD) and, when that passes, at
+    level 2 (the rules inside the message, ``niveau2/``).
+
+    - level 1 fails: ``geldig`` False, ``niveau`` 1, ``bericht`` None;
+    - level 2 fails: ``geldig`` False, ``niveau`` 2, ``fouten`` the level-2 findings (code
+      ``0001``, the rule id as ``regel``, the element's line number), ``bericht`` the model;
+    - valid: ``geldig`` True, ``niveau`` None, ``bericht`` the model."""
     try:
         tree, gevonden = lees(data, max_grootte=max_grootte)
     except CodecFout as fout:
@@ -130,4 +138,11 @@ def valideer(data: bytes, *, max_grootte: int = STANDAARD_MAX_GROOTTE) -> Valida
         resultaat.geldig = False
         resultaat.niveau = 1
         resultaat.fouten = meldingen
+        return resultaat
+    assert resultaat.bericht is not None
+    bevindingen = niveau2_bevindingen(resultaat.bericht)
+    if bevindingen:
+        resultaat.geldig = False
+        resultaat.niveau = 2
+        resultaat.fouten = met_regelnummers(bevindingen, tree.getroot())
     return resultaat

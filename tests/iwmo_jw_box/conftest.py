@@ -1,7 +1,14 @@
 """Scene for the berichtenbox tests: the official iJw 3.2 example messages (copied verbatim
 into ``voorbeelden/`` from shared/istandaarden/voorbeeldberichten/ijw-3.2), with header
 fields changed where a test needs another identity; gemeente Diemen (0384, the examples'
-gemeente) and Amsterdam (0363) served; two providers with a user each."""
+gemeente) and Amsterdam (0363) served; two providers with a user each.
+
+Two official examples fail level 2 (the rules inside a message, retourcode 0001): JW323
+declares RN004 twice (TR101) with a second debit for toewijzing 10073 in April (TR416), and
+JW317 asks for a NieuwProduct that ends before it starts (CS003). These tests are about the
+berichtenbox, not about those rules, so :func:`voorbeeld` gives those two with the faults
+corrected (:func:`officieel` gives the files as they are; the level-2 outcome of the
+originals is tested in tests/iwmo_jw/test_niveau2_valideer.py and below where a test says so)."""
 
 from __future__ import annotations
 
@@ -29,8 +36,49 @@ AGB_JEUGDHULP = "65656055"
 AGB_VERWIJS = "42420001"
 
 
-def voorbeeld(naam: str) -> bytes:
+def officieel(naam: str) -> bytes:
+    """The official example, byte for byte."""
     return (VOORBEELDEN / f"{naam}.xml").read_bytes()
+
+
+def _vervang_eenmaal(tekst: str, oud: str, nieuw: str, *, vanaf: int = 0) -> str:
+    plek = tekst.index(oud, vanaf)
+    return tekst[:plek] + nieuw + tekst[plek + len(oud) :]
+
+
+def _jw323_niveau2_geldig(data: bytes) -> bytes:
+    """The second client's lines become RN004 on toewijzing 10075 (April) and RN005 (March):
+    no duplicate ReferentieNummer (TR101), no second April debit on 10073 (TR416)."""
+    tekst = data.decode()
+    tweede_client = tekst.index("<jw323:Bsn>999900018</jw323:Bsn>")
+    tekst = _vervang_eenmaal(
+        tekst,
+        "<jw323:ToewijzingNummer>10073</jw323:ToewijzingNummer>",
+        "<jw323:ToewijzingNummer>10075</jw323:ToewijzingNummer>",
+        vanaf=tweede_client,
+    )
+    tweede_rn004 = tekst.index("RN004", tekst.index("RN004") + 1)
+    return _vervang_eenmaal(tekst, "RN004", "RN005", vanaf=tweede_rn004).encode()
+
+
+def _jw317_niveau2_geldig(data: bytes) -> bytes:
+    """The NieuwProduct from 01-11-2026 ends on 28-02-2027 instead of 28-02-2024 (CS003)."""
+    oud = b"<jw317:Einddatum>2024-02-28</jw317:Einddatum>"
+    assert data.count(oud) == 1
+    return data.replace(oud, b"<jw317:Einddatum>2027-02-28</jw317:Einddatum>")
+
+
+_NIVEAU2_CORRECTIES: dict[str, Callable[[bytes], bytes]] = {
+    "JW323": _jw323_niveau2_geldig,
+    "JW317": _jw317_niveau2_geldig,
+}
+
+
+def voorbeeld(naam: str) -> bytes:
+    """The official example; JW323 and JW317 with their level-2 faults corrected."""
+    data = officieel(naam)
+    correctie = _NIVEAU2_CORRECTIES.get(naam)
+    return correctie(data) if correctie is not None else data
 
 
 def bericht(

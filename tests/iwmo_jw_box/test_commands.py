@@ -20,8 +20,10 @@ from iwmo_jw.services import bericht_uitgaand_vastleggen
 from tests.iwmo_jw_box.conftest import VOORBEELDEN, voorbeeld
 from tests.utils import NietsVeranderd
 
-GELDIG = ["JW301", "JW302", "JW305", "JW306", "JW307", "JW308", "JW316", "JW317", "JW319"]
-GELDIG += ["JW320", "JW323", "JW325"]
+# The official examples that pass levels 1 and 2. JW315 and JW318 fail the XSD; JW317 and
+# JW323 fail level 2 (CS003; TR101 and TR416 for the duplicate RN004), see the report test.
+GELDIG = ["JW301", "JW302", "JW305", "JW306", "JW307", "JW308", "JW316", "JW319"]
+GELDIG += ["JW320", "JW325"]
 
 
 def _json_regels(uitvoer: str) -> list[dict]:
@@ -40,7 +42,7 @@ def test_valideren_van_geldige_voorbeelden_geeft_0_en_schrijft_niets():
         )
     regels = uit.getvalue().splitlines()
     assert regels[0] == f"{VOORBEELDEN / 'JW301.xml'}: geldig — ijw 301 (berichtcode 436)."
-    assert regels[-1] == "Alle 12 bestanden geldig."
+    assert regels[-1] == "Alle 10 bestanden geldig."
 
 
 @pytest.mark.django_db
@@ -55,8 +57,18 @@ def test_valideren_met_ongeldige_geeft_1_en_een_leesbaar_verslag():
             stdout=uit,
         )
     assert fout.value.returncode == 1
-    assert str(fout.value) == "2 van 3 bestanden ongeldig."
+    assert str(fout.value) == "3 van 3 bestanden ongeldig."
     tekst = uit.getvalue()
+    assert tekst.splitlines()[:3] == [
+        f"{VOORBEELDEN / 'JW323.xml'}: ONGELDIG op niveau 2 (retourcode 0001 voor het hele "
+        "bericht) — ijw 323 (berichtcode 490); 2 bevindingen:",
+        "  [TR101 0001] regel 116, element ReferentieNummer: Client 2, prestatie 3 "
+        "(ReferentieNummer RN004): dezelfde ReferentieNummer staat al bij prestatie 2 van deze "
+        "client (TR101)",
+        "  [TR416 0001] regel 111, element DebetCredit: Client 2, prestatie 2 (ReferentieNummer "
+        "RN004): tweede debetprestatie voor toewijzing 10073, product 45/45A04, periode "
+        "01-04-2026 t/m 30-04-2026; de eerste is client 1, prestatie 2 (TR416)",
+    ]
     assert (
         f"{VOORBEELDEN / 'JW315.xml'}: ONGELDIG op niveau 1 — ijw 315 (berichtcode 446); 2 bevindingen:"
         in tekst
@@ -115,6 +127,24 @@ def test_valideren_json(tmp_path):
     assert weg["fouten"][0]["code"] == "bestand_onleesbaar"
 
 
+def test_valideren_json_op_niveau_2():
+    uit = StringIO()
+    with pytest.raises(CommandError):
+        call_command("bericht_valideren", "--json", str(VOORBEELDEN / "JW317.xml"), stdout=uit)
+    [resultaat] = _json_regels(uit.getvalue())
+    assert (resultaat["geldig"], resultaat["niveau"], resultaat["berichttype"]) == (False, 2, "317")
+    assert resultaat["fouten"] == [
+        {
+            "regel": "CS003",
+            "code": "0001",
+            "melding": "NieuwProduct 1: Einddatum 28-02-2024 ligt vóór GewensteIngangsdatum "
+            "01-11-2026 (CS003)",
+            "regelnummer": 35,
+            "element": "Einddatum",
+        }
+    ]
+
+
 def test_valideren_te_groot_bestand(tmp_path, settings):
     settings.IWMO_JW_MAX_BERICHT_GROOTTE = 1000
     uit = StringIO()
@@ -125,7 +155,7 @@ def test_valideren_te_groot_bestand(tmp_path, settings):
     assert "de grens is 1.000 bytes" in resultaat["fouten"][0]["melding"]
 
 
-@pytest.mark.parametrize(("bestanden", "exitstatus"), [(["JW323"], 0), (["JW323", "JW318"], 1)])
+@pytest.mark.parametrize(("bestanden", "exitstatus"), [(["JW305"], 0), (["JW305", "JW318"], 1)])
 def test_valideren_exitstatus_als_proces(bestanden, exitstatus):
     """The real exit status of ``manage.py`` (not only the exception of call_command)."""
     omgeving = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.ci"}

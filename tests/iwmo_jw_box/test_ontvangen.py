@@ -24,7 +24,7 @@ from iwmo_jw.models import (
 from iwmo_jw.services import beoordelen, bericht_ontvangen, ontvangen
 from kern.services import gemeenten_aansluiten
 from tests.factories import gemeente
-from tests.iwmo_jw_box.conftest import AGB_JEUGDHULP, bericht, moment, voorbeeld
+from tests.iwmo_jw_box.conftest import AGB_JEUGDHULP, bericht, moment, officieel, voorbeeld
 from tests.utils import NietsVeranderd, tabel_tellingen
 
 pytestmark = pytest.mark.django_db
@@ -414,6 +414,24 @@ def test_niveau_2_fout_wordt_aanvaard_met_0001_en_alleen_eerste_termijn(diemen, 
     # Fri 2 Jan 2026 + 3 working days = Wed 7 Jan; no 301/319 deadline after a 0001.
     assert list(b.termijnen.values_list("soort", "uiterste_datum")) == [
         (TermijnSoort.RETOUR, date(2026, 1, 7))
+    ]
+
+
+def test_officieel_jw323_wordt_op_niveau_2_afgekeurd_met_0001(diemen):
+    """The official JW323 example as it is (see conftest): accepted for an answer, rejected
+    on level 2 with retourcode 0001, the findings stored with their rule and line."""
+    b = bericht_ontvangen(data=officieel("JW323"), ontvangen_op=moment(date(2026, 5, 6))).bericht
+    b.refresh_from_db()
+    assert b.status == BerichtStatus.WACHT_OP_VERWERKING
+    assert (b.uitkomst_code, b.geldig, b.niveau, b.retourcode) == (
+        "ongeldig_niveau_2",
+        False,
+        2,
+        "0001",
+    )
+    assert [(f["regel"], f["code"], f["regelnummer"], f["element"]) for f in b.bevindingen] == [
+        ("TR101", "0001", 116, "ReferentieNummer"),
+        ("TR416", "0001", 111, "DebetCredit"),
     ]
 
 

@@ -56,8 +56,10 @@ def als_tekst(pad: Path, resultaat: Validatieresultaat) -> list[str]:
     )
     if resultaat.geldig:
         return [f"{pad}: geldig — {soort}."]
+    # Level 2 rejects the whole message with one retourcode (0001); say so once, up front.
+    antwoord = " (retourcode 0001 voor het hele bericht)" if resultaat.niveau == 2 else ""
     regels = [
-        f"{pad}: ONGELDIG op niveau {resultaat.niveau} — {soort}; "
+        f"{pad}: ONGELDIG op niveau {resultaat.niveau}{antwoord} — {soort}; "
         f"{len(resultaat.fouten)} bevinding{'en' if len(resultaat.fouten) != 1 else ''}:"
     ]
     for m in resultaat.fouten:
