@@ -272,13 +272,7 @@ def _envelop_inpakker() -> Inpakker:
     GGk; referentienummer: the message's uuid; referentienummerBericht: its identificatie.
     Retour messages are wrapped as Di01 too: a Du01 needs the referentienummer of the
     envelope the answered message came in, which intake does not keep yet."""
-    try:
-        from iwmo_jw.codec.envelop import Systeem, inpakken
-    except ImportError:
-        raise DomeinFout(
-            "Exporteren in de StUF-GGk-envelop is in deze versie nog niet beschikbaar.",
-            code="envelop_niet_beschikbaar",
-        ) from None
+    from iwmo_jw.codec.envelop import Systeem, inpakken
 
     def in_envelop(bericht: UitgaandBericht) -> bytes:
         try:

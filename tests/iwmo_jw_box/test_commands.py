@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from iwmo_jw.constants import UitgaandStatus
-from iwmo_jw.models import InkomendBericht, UitgaandBericht
+from iwmo_jw.models import InkomendBericht
 from iwmo_jw.routering import register_handler
 from iwmo_jw.services import bericht_uitgaand_vastleggen
 from tests.iwmo_jw_box.conftest import VOORBEELDEN, voorbeeld
@@ -243,20 +243,9 @@ def test_exporteren(diemen, tmp_path):
 
 
 @pytest.mark.django_db
-def test_exporteren_in_envelop_zonder_envelopmodule(diemen, tmp_path):
-    from tests.iwmo_jw_box.test_uitgaand import ENVELOP_BESCHIKBAAR
-
-    if ENVELOP_BESCHIKBAAR:
-        pytest.skip("the StUF-GGk envelope module exists")
-    bericht_uitgaand_vastleggen(data=voorbeeld("JW301"), antwoord_op=None)
-    with pytest.raises(CommandError, match="StUF-GGk-envelop"):
-        call_command("bericht_exporteren", "--map", str(tmp_path), "--envelop")
-    assert UitgaandBericht.objects.get().status == UitgaandStatus.AANGEMAAKT
-
-
-@pytest.mark.django_db
 def test_exporteren_in_envelop(diemen, tmp_path):
-    envelop = pytest.importorskip("iwmo_jw.codec.envelop")
+    from iwmo_jw.codec import envelop
+
     bericht_uitgaand_vastleggen(data=voorbeeld("JW301"), antwoord_op=None)
     uit = StringIO()
     call_command("bericht_exporteren", "--map", str(tmp_path), "--envelop", stdout=uit)

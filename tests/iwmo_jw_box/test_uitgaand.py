@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 from datetime import date
 
 import pytest
@@ -27,8 +26,6 @@ from tests.iwmo_jw_box.conftest import bericht, moment, voorbeeld
 from tests.utils import NietsVeranderd
 
 pytestmark = pytest.mark.django_db
-
-ENVELOP_BESCHIKBAAR = importlib.util.find_spec("iwmo_jw.codec.envelop") is not None
 
 
 def _historie(b: UitgaandBericht) -> list[tuple[str, str]]:
@@ -205,17 +202,9 @@ def test_verzonden_na_export(diemen, tmp_path):
     assert fout.value.code == "statusovergang_niet_toegestaan"
 
 
-@pytest.mark.skipif(ENVELOP_BESCHIKBAAR, reason="the StUF-GGk envelope module exists")
-def test_export_in_envelop_zonder_envelopmodule_wordt_geweigerd(diemen, tmp_path):
-    bericht_uitgaand_vastleggen(data=voorbeeld("JW301"), antwoord_op=None)
-    with NietsVeranderd("iwmo_jw"), pytest.raises(DomeinFout) as fout:
-        uitgaande_berichten_exporteren(map=tmp_path, envelop=True)
-    assert fout.value.code == "envelop_niet_beschikbaar"
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_export_in_stuf_ggk_envelop(diemen, tmp_path):
-    envelop = pytest.importorskip("iwmo_jw.codec.envelop")
+    from iwmo_jw.codec import envelop
+
     uit = bericht_uitgaand_vastleggen(data=voorbeeld("JW301"), antwoord_op=None)
     [export] = uitgaande_berichten_exporteren(map=tmp_path, envelop=True)
     assert export.pad.name == "JW301_0384_42420001_123456789012-ggk.xml"
