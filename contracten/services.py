@@ -253,6 +253,20 @@ def product_wijzigen(
 # --- Contracts -----------------------------------------------------------------------------
 
 
+REDEN_MAX = 255
+
+
+def _eis_reden_lengte(reden: str) -> None:
+    """Reasons are stored in 255-character columns: refuse longer ones with a clear message
+    instead of a database error."""
+    if len(reden) > REDEN_MAX:
+        raise DomeinFout(
+            f"De reden is {len(reden)} tekens; het maximum is {REDEN_MAX}.",
+            code="te_lang",
+            velden={"reden": [f"Maximaal {REDEN_MAX} tekens."]},
+        )
+
+
 def _eis_einde_na_ingang(ingangsdatum: date, einddatum: date | None) -> None:
     if einddatum is not None and einddatum < ingangsdatum:
         raise DomeinFout(
@@ -288,6 +302,7 @@ def contract_aanmaken(
     reden: str = "Eerste versie",
 ) -> Contract:
     _eis_rol(door, *BEHEER_ROLLEN)
+    _eis_reden_lengte(reden)
     gemeenten = list(gemeenten)
     if not gemeenten:
         raise DomeinFout(
@@ -335,6 +350,7 @@ def contract_wijzigen(
     _eis_rol(door, *BEHEER_ROLLEN)
     if not reden.strip():
         raise DomeinFout("Geef een reden voor de wijziging.", code="reden_verplicht")
+    _eis_reden_lengte(reden)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     huidige_gemeenten = list(contract.gemeenten.all())
     _eis_contract_in_scope(door, contract)
@@ -417,6 +433,7 @@ def contract_status_wijzigen(
     *, door: Gebruiker | None, contract: Contract, status: str, reden: str = ""
 ) -> Contract:
     _eis_rol(door, *BEHEER_ROLLEN)
+    _eis_reden_lengte(reden)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     _eis_contract_in_scope(door, contract)
     if status not in ContractStatus.values:

@@ -730,3 +730,23 @@ def test_unchanged_sla_and_cap_write_nothing(inkoper, contract, amsterdam) -> No
             jaar=2026,
             bedrag=Decimal("10.00"),
         )
+
+
+def test_too_long_reasons_are_refused_with_a_clear_message(inkoper, aanbieder) -> None:
+    lang = "x" * 256
+    with NietsVeranderd(), pytest.raises(DomeinFout) as fout:
+        nieuw_contract(inkoper, reden=lang)
+    assert fout.value.code == "te_lang"
+    contract = nieuw_contract(inkoper)
+    for aanroep in (
+        lambda: services.contract_wijzigen(
+            door=inkoper, contract=contract, reden=lang, omschrijving="y"
+        ),
+        lambda: services.contract_status_wijzigen(
+            door=inkoper, contract=contract, status="beeindigd", reden=lang
+        ),
+    ):
+        with NietsVeranderd(), pytest.raises(DomeinFout) as fout:
+            aanroep()
+        assert fout.value.code == "te_lang"
+        assert "maximum is 255" in fout.value.bericht
