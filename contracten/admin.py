@@ -392,7 +392,8 @@ class SlaNormForm(forms.ModelForm):
 
 
 class SlaNormFormSet(BaseInlineFormSet):
-    pass
+    """The SLA inline's formset; its own class so ``save_formset`` can route it to
+    ``slanorm_vastleggen`` (``isinstance`` check) instead of saving rows directly."""
 
 
 class SlaNormInline(admin.TabularInline):

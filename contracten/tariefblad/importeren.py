@@ -3,6 +3,7 @@ and write them through :mod:`contracten.services`, all or nothing."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -428,13 +429,11 @@ def tarieven_importeren(
         return resultaat
 
     werk = _Import(door=door, dry_run=dry_run)
-    try:
-        with transaction.atomic():
-            werk.uitvoeren(rijen, posities)
-            if dry_run or werk.resultaat.fouten:
-                raise _Terugdraaien
-    except _Terugdraaien:
-        pass
+    # A dry run, or any error, rolls the whole import back: all or nothing.
+    with contextlib.suppress(_Terugdraaien), transaction.atomic():
+        werk.uitvoeren(rijen, posities)
+        if dry_run or werk.resultaat.fouten:
+            raise _Terugdraaien
     resultaat = werk.resultaat
     resultaat.fouten.sort(key=lambda f: f.rij)
     if resultaat.fouten and not dry_run:
