@@ -20,14 +20,28 @@ from financien import selectors
 from financien.models import (
     Begrotingsjaar,
     Begrotingswijziging,
+    Betaalbatch,
+    Betaalbatchbetaling,
+    BetaalbatchStatusWijziging,
+    Betaalrekening,
     Boeking,
     Boekingsregel,
     Budgetpost,
     BudgetpostToewijzingsregel,
     Rekening,
     Reservering,
+    Signalering,
+    Signaleringsdrempel,
 )
-from financien.services import budgetpost_aanmaken, jaar_afsluiten, toewijzingsregel_vastleggen
+from financien.services import (
+    betaalbatch_goedkeuren,
+    betaalrekening_vastleggen,
+    budgetpost_aanmaken,
+    jaar_afsluiten,
+    signalering_bevestigen,
+    signaleringsdrempels_vastleggen,
+    toewijzingsregel_vastleggen,
+)
 from kern.admin import AlleenLezenAdmin, DienstModelAdmin, actor, gemeenten_van, neem_over
 from kern.exceptions import DomeinFout
 from kern.toegang import gemeente_filter
@@ -221,3 +235,181 @@ class ReserveringAdmin(AlleenLezenAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Reservering]:
         return selectors.reserveringen_zichtbaar(gebruiker=actor(request))
+
+
+# --- Payment batches ----------------------------------------------------------------------
+
+
+@admin.register(Betaalrekening)
+class BetaalrekeningAdmin(DienstModelAdmin):
+    """The gemeente's payment account, kept through ``betaalrekening_vastleggen``."""
+
+    fields = ("gemeente", "naam", "iban", "bic")
+    list_display = ("gemeente", "naam", "iban", "bic", "gewijzigd_op")
+    list_select_related = ("gemeente",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Betaalrekening]:
+        return selectors.betaalrekeningen_zichtbaar(gebruiker=actor(request))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("gemeente",) if obj is not None else ()
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
+        if db_field.name == "gemeente":
+            kwargs["queryset"] = gemeenten_van(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        with self.dienst():
+            rekening = betaalrekening_vastleggen(
+                door=actor(request),
+                gemeente=obj.gemeente if change else data["gemeente"],
+                naam=data["naam"],
+                iban=data["iban"],
+                bic=data.get("bic") or "",
+            )
+        neem_over(obj, rekening)
+
+
+class BetaalbatchbetalingInline(admin.TabularInline):
+    model = Betaalbatchbetaling
+    fields = ("eind_tot_eind_id", "naam", "iban", "bedrag", "boeking")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class BetaalbatchStatusWijzigingInline(admin.TabularInline):
+    model = BetaalbatchStatusWijziging
+    fields = ("tijdstip", "van_status", "naar_status", "reden", "door")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Betaalbatch)
+class BetaalbatchAdmin(AlleenLezenAdmin):
+    """Batches are made, approved, cancelled and paid through their services (API); here
+    they are listed, and approved with an action that applies the four-eyes rule."""
+
+    inlines = [BetaalbatchbetalingInline, BetaalbatchStatusWijzigingInline]
+    list_display = (
+        "referentie",
+        "gemeente",
+        "status",
+        "uitvoeringsdatum",
+        "totaal_bedrag",
+        "aantal_betalingen",
+        "aangemaakt_door",
+        "goedgekeurd_door",
+        "betaaldatum",
+    )
+    list_select_related = ("gemeente", "aangemaakt_door", "goedgekeurd_door")
+    list_filter = ("status",)
+    search_fields = ("=referentie",)
+    date_hierarchy = "aangemaakt_op"
+    actions = ["goedkeuren"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Betaalbatch]:
+        return selectors.betaalbatches_zichtbaar(gebruiker=actor(request))
+
+    @admin.action(description=_("Geselecteerde betaalbatches goedkeuren (vier ogen)"))
+    def goedkeuren(self, request: HttpRequest, queryset: QuerySet[Betaalbatch]) -> None:
+        for batch in queryset:
+            try:
+                betaalbatch_goedkeuren(door=actor(request), batch=batch)
+            except DomeinFout as fout:
+                self.message_user(request, f"{batch}: {fout.bericht}", messages.ERROR)
+            else:
+                self.message_user(request, f"{batch}: goedgekeurd.", messages.SUCCESS)
+
+
+# --- Alerts -------------------------------------------------------------------------------
+
+
+@admin.register(Signalering)
+class SignaleringAdmin(AlleenLezenAdmin):
+    """Alerts are raised by the evaluation, never edited; a budgethouder acknowledges them
+    with an action that calls :func:`financien.services.signalering_bevestigen`."""
+
+    list_display = (
+        "gesignaleerd_op",
+        "gemeente",
+        "jaar",
+        "soort",
+        "drempel",
+        "percentage",
+        "omschrijving",
+        "beeindigd_op",
+        "bevestigd_op",
+    )
+    list_select_related = ("gemeente",)
+    list_filter = ("soort", "jaar", ("bevestigd_op", admin.EmptyFieldListFilter))
+    search_fields = ("omschrijving", "=bron_id")
+    date_hierarchy = "gesignaleerd_op"
+    actions = ["bevestigen"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Signalering]:
+        return selectors.signaleringen_zichtbaar(gebruiker=actor(request))
+
+    @admin.action(description=_("Geselecteerde signaleringen bevestigen"))
+    def bevestigen(self, request: HttpRequest, queryset: QuerySet[Signalering]) -> None:
+        for signalering in queryset.select_related("gemeente"):
+            try:
+                signalering_bevestigen(door=actor(request), signalering=signalering)
+            except DomeinFout as fout:
+                self.message_user(request, f"{signalering}: {fout.bericht}", messages.ERROR)
+            else:
+                self.message_user(request, f"{signalering}: bevestigd.", messages.SUCCESS)
+
+
+@admin.register(Signaleringsdrempel)
+class SignaleringsdrempelAdmin(DienstModelAdmin):
+    """Thresholds, written through ``signaleringsdrempels_vastleggen`` (which replaces those
+    at the same level, with an audit record)."""
+
+    fields = ("gemeente", "soort", "budgetpost", "percentages")
+    list_display = ("gemeente", "soort", "budgetpost", "percentages", "bijgewerkt_op")
+    list_select_related = ("gemeente", "budgetpost")
+    list_filter = ("soort",)
+    raw_id_fields = ("budgetpost",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Signaleringsdrempel]:
+        return selectors.signaleringsdrempels_zichtbaar(gebruiker=actor(request))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("gemeente", "soort", "budgetpost") if obj is not None else ()
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
+        if db_field.name == "gemeente":
+            kwargs["queryset"] = gemeenten_van(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        with self.dienst():
+            drempel = signaleringsdrempels_vastleggen(
+                door=actor(request),
+                gemeente=obj.gemeente if change else data["gemeente"],
+                soort=obj.soort if change else data["soort"],
+                budgetpost=obj.budgetpost if change else data.get("budgetpost"),
+                percentages=data.get("percentages") or [],
+            )
+        neem_over(obj, drempel)

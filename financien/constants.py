@@ -66,6 +66,9 @@ class BoekingSoort(models.TextChoices):
     VRIJGAVE = "vrijgave", _("Reservering vrijgegeven")
     REALISATIE = "realisatie", _("Realisatie")
     CREDITERING = "creditering", _("Creditering van een realisatie")
+    #: The credits of one declaration, netted per reservation: reverses parts of several
+    #: realisations at once, so it names no single one (``corrigeert`` stays empty).
+    DECLARATIECREDITERING = "declaratiecreditering", _("Creditering uit een declaratie")
     BETALING = "betaling", _("Betaling")
 
 
@@ -77,6 +80,34 @@ class BronType(models.TextChoices):
     TOEWIJZING = "toewijzing", _("Opdracht (toewijzing)")
     PRESTATIE = "prestatie", _("Prestatie")
     BETAALBATCH = "betaalbatch", _("Betaalbatch")
+
+
+class BetaalbatchStatus(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    GOEDGEKEURD = "goedgekeurd", _("Goedgekeurd")
+    BETAALD = "betaald", _("Betaald")
+    GEANNULEERD = "geannuleerd", _("Geannuleerd")
+
+
+#: Allowed status transitions of a payment batch. A second person approves it (four eyes);
+#: paid is final; cancelling (before payment) releases its lines for the next batch.
+BETAALBATCH_TRANSITIES: dict[str, frozenset[str]] = {
+    BetaalbatchStatus.CONCEPT: frozenset(
+        {BetaalbatchStatus.GOEDGEKEURD, BetaalbatchStatus.GEANNULEERD}
+    ),
+    BetaalbatchStatus.GOEDGEKEURD: frozenset(
+        {BetaalbatchStatus.BETAALD, BetaalbatchStatus.GEANNULEERD}
+    ),
+    BetaalbatchStatus.BETAALD: frozenset(),
+    BetaalbatchStatus.GEANNULEERD: frozenset(),
+}
+
+
+class Overslaanreden(models.TextChoices):
+    """Why a provider with open lines is not paid in a batch (its lines stay open)."""
+
+    SALDO_NIET_POSITIEF = "saldo_niet_positief", _("Per saldo niets te betalen (verrekenen)")
+    GEEN_IBAN = "geen_iban", _("Geen geldig IBAN bekend")
 
 
 class ReserveringStatus(models.TextChoices):
@@ -93,3 +124,26 @@ RESERVERING_TRANSITIES: dict[str, frozenset[str]] = {
     ReserveringStatus.VRIJGEGEVEN: frozenset(),
     ReserveringStatus.AFGESLOTEN: frozenset(),
 }
+
+
+class SignaleringSoort(models.TextChoices):
+    """What an alert watches (each with its own thresholds, see :data:`STANDAARD_DREMPELS`)."""
+
+    BUDGETPOST = "budgetpost", _("Budgetpost: gereserveerd plus gerealiseerd tegen het budget")
+    PROGNOSE = "prognose", _("Budgetpost: prognose voor het jaareinde tegen het budget")
+    TOEWIJZING = "toewijzing", _("Toewijzing: gerealiseerd tegen het gereserveerde bedrag")
+    BESTEDINGSRUIMTE = (
+        "bestedingsruimte",
+        _("Bestedingsruimte: gereserveerd plus gerealiseerd van een aanbieder tegen zijn ruimte"),
+    )
+
+
+#: Thresholds (percent of the norm) of a gemeente that configured none for a kind of alert.
+STANDAARD_DREMPELS: dict[str, tuple[int, ...]] = {
+    SignaleringSoort.BUDGETPOST: (80, 90, 100),
+    SignaleringSoort.PROGNOSE: (100,),
+    SignaleringSoort.TOEWIJZING: (80,),
+    SignaleringSoort.BESTEDINGSRUIMTE: (80, 90, 100),
+}
+#: Kinds of alert whose thresholds may be set per budget post (the others per gemeente only).
+SIGNALERINGSSOORTEN_PER_BUDGETPOST = (SignaleringSoort.BUDGETPOST, SignaleringSoort.PROGNOSE)

@@ -5,6 +5,10 @@
 2. the :class:`Reservering` (every posting against a reservation decides on its amounts);
 3. the :class:`Rekening` rows, in primary-key order.
 
+Payment batches lock before any of these: the gemeente's :class:`Betaalrekening` (making a
+batch: one at a time per gemeente), then the :class:`Betaalbatch` (approving, cancelling,
+paying), then the accounts its payments move.
+
 Every check that decides money runs on rows locked here, in the same transaction as the
 write it guards: never check-then-act.
 """
@@ -14,7 +18,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Q
 
-from financien.models import Begrotingsjaar, Rekening, Reservering
+from financien.models import Begrotingsjaar, Betaalbatch, Betaalrekening, Rekening, Reservering
 
 
 def begrotingsjaar_delen(begrotingsjaar_id: int) -> bool:
@@ -50,3 +54,13 @@ def rekeningen_vergrendelen(voorwaarde: Q) -> list[Rekening]:
     """Find and lock the accounts matching ``voorwaarde`` in one query, in primary-key order
     (PostgreSQL locks the rows as the sorted scan returns them); with their current balance."""
     return list(Rekening.objects.select_for_update().filter(voorwaarde).order_by("pk"))
+
+
+def betaalrekening_vergrendelen(gemeente_id: int) -> Betaalrekening:
+    """Lock a gemeente's payment account: batches of one gemeente are made one at a time,
+    so two never collect the same realisation."""
+    return Betaalrekening.objects.select_for_update().get(gemeente_id=gemeente_id)
+
+
+def betaalbatch_vergrendelen(betaalbatch_id: int) -> Betaalbatch:
+    return Betaalbatch.objects.select_for_update().get(pk=betaalbatch_id)

@@ -1,3 +1,10 @@
+from financien.models.betaalbatch import (
+    Betaalbatch,
+    Betaalbatchbetaling,
+    Betaalbatchregel,
+    BetaalbatchStatusWijziging,
+    Betaalrekening,
+)
 from financien.models.budget import (
     Begrotingsjaar,
     Begrotingswijziging,
@@ -5,15 +12,24 @@ from financien.models.budget import (
     BudgetpostToewijzingsregel,
 )
 from financien.models.grootboek import Boeking, Boekingsregel, Rekening
-from financien.models.reservering import Reservering
+from financien.models.reservering import Reservering, Reserveringsmutatie
+from financien.models.signalering import Signalering, Signaleringsdrempel
 
 __all__ = [
     "Begrotingsjaar",
     "Begrotingswijziging",
+    "Betaalbatch",
+    "BetaalbatchStatusWijziging",
+    "Betaalbatchbetaling",
+    "Betaalbatchregel",
+    "Betaalrekening",
     "Boeking",
     "Boekingsregel",
     "Budgetpost",
     "BudgetpostToewijzingsregel",
     "Rekening",
     "Reservering",
+    "Reserveringsmutatie",
+    "Signalering",
+    "Signaleringsdrempel",
 ]

@@ -32,6 +32,11 @@ class Reservering(models.Model):
     - ``open_bedrag``: what is still reserved: ``bedrag - gerealiseerd_bedrag`` while open,
       zero once resolved.
 
+    ``begindatum``/``einddatum`` are the period ``bedrag`` is expected over (the forecast
+    spreads it pro rata, see :mod:`financien.prognose`); without them the whole budget year.
+    The period may run into the next year: :func:`financien.services.reserveringen_doorrollen`
+    then carries the part of that year over to it.
+
     The database holds the hard limit: realised never exceeds the reserved amount.
     """
 
@@ -77,6 +82,36 @@ class Reservering(models.Model):
         choices=ReserveringStatus.choices,
         default=ReserveringStatus.OPEN,
         help_text=_("Open, of eenmalig afgehandeld (vrijgegeven of afgesloten)."),
+    )
+    begindatum = models.DateField(
+        _("begindatum"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Eerste dag van de periode waarover het bedrag verwacht wordt (de toewijzing); "
+            "leeg: het hele begrotingsjaar."
+        ),
+    )
+    einddatum = models.DateField(
+        _("einddatum"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Laatste dag van die periode (inclusief); mag in een volgend jaar liggen. Leeg: het "
+            "hele begrotingsjaar."
+        ),
+    )
+    doorgerold_uit = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="doorgerold_naar",
+        verbose_name=_("doorgerold uit"),
+        help_text=_(
+            "De reservering van het vorige jaar waarvan deze het restant overnam bij het "
+            "doorrollen; leeg bij een nieuwe reservering."
+        ),
     )
     vrijgave = models.OneToOneField(
         "financien.Boeking",
@@ -136,7 +171,66 @@ class Reservering(models.Model):
                 condition=models.Q(open_bedrag__lte=models.F("bedrag")),
                 name="reservering_open_niet_boven_bedrag",
             ),
+            # A period has both ends or none, in order.
+            models.CheckConstraint(
+                condition=models.Q(begindatum__isnull=True, einddatum__isnull=True)
+                | models.Q(
+                    begindatum__isnull=False,
+                    einddatum__isnull=False,
+                    einddatum__gte=models.F("begindatum"),
+                ),
+                name="reservering_periode_geldig",
+                violation_error_code="periode_ongeldig",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"reservering {self.bron_type} {self.bron_id} {self.jaar}"
+
+
+class Reserveringsmutatie(models.Model):
+    """What one transfer did to one reservation, for transfers that touch several at once
+    (a processed declaration: :func:`financien.services.declaratie_boeken`). A transfer of a
+    single reservation names it in ``Boeking.reservering`` and its legs say the rest; a
+    transfer of many names none, and these rows attribute its effect, so every reservation's
+    amounts can still be recomputed from the ledger (``grootboek_controleren``)."""
+
+    boeking = models.ForeignKey(
+        "financien.Boeking",
+        on_delete=models.PROTECT,
+        related_name="reserveringsmutaties",
+        verbose_name=_("boeking"),
+        help_text=_("De boeking."),
+    )
+    reservering = models.ForeignKey(
+        Reservering,
+        on_delete=models.PROTECT,
+        related_name="mutaties",
+        verbose_name=_("reservering"),
+        help_text=_("De reservering."),
+    )
+    bedrag = models.DecimalField(
+        _("bedrag"),
+        max_digits=BEDRAG_MAX_DIGITS,
+        decimal_places=BEDRAG_DECIMAL_PLACES,
+        help_text=_("Verandering van het gereserveerde bedrag (aanvulling van een tekort)."),
+    )
+    gerealiseerd_bedrag = models.DecimalField(
+        _("gerealiseerd bedrag"),
+        max_digits=BEDRAG_MAX_DIGITS,
+        decimal_places=BEDRAG_DECIMAL_PLACES,
+        help_text=_("Verandering van het gerealiseerde bedrag (negatief bij een creditering)."),
+    )
+
+    class Meta:
+        verbose_name = _("reserveringsmutatie")
+        verbose_name_plural = _("reserveringsmutaties")
+        ordering = ["boeking_id", "reservering_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["boeking", "reservering"], name="reserveringsmutatie_uniek"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"mutatie {self.reservering_id} {self.gerealiseerd_bedrag}"

@@ -26,7 +26,13 @@ source and year (``reservering_bestaat``).
 budgethouder or beheerder and a gemeente in the user's scope. The ledger services
 (reservations, realisations, credits, payments) are the bookkeeping of decisions other apps
 take (issuing an opdracht, approving a prestatie, paying a batch): those services check the
-roles; these only record ``door``.
+roles; these only record ``door``. Payment batches (:mod:`financien.services.betaalbatches`)
+need the role budgethouder or beoordelaar, and a second person approves them.
+
+**Alerts and the turn of the year.** Every booking that moves a budget post, a toewijzing
+or a provider's spending queues their alerts for evaluation after its commit
+(:mod:`financien.services.signaleringen`); :func:`reserveringen_doorrollen` carries open
+reservations running into the next year over to it (:mod:`financien.services.jaarovergang`).
 
 **Money.** Amounts are ``Decimal`` euros with at most two decimals (an amount with more is
 refused, not rounded: a ledger does not guess). Budgets are soft: ``beschikbaar`` may go
@@ -34,6 +40,15 @@ negative and nothing is refused for it. The limit of a reservation is hard.
 """
 
 from financien.services._basis import BRON_ID_MAX, BUDGET_ROLLEN, SLEUTEL_MAX
+from financien.services.betaalbatches import (
+    BATCH_ROLLEN,
+    betaalbatch_aanmaken,
+    betaalbatch_annuleren,
+    betaalbatch_betaald_melden,
+    betaalbatch_goedkeuren,
+    betaalbatch_sleutel,
+    betaalrekening_vastleggen,
+)
 from financien.services.betalingen import betaling_boeken
 from financien.services.budget import (
     budget_toekennen,
@@ -42,6 +57,17 @@ from financien.services.budget import (
     jaar_afsluiten,
     toewijzingsregel_vastleggen,
 )
+from financien.services.declaratieboekingen import (
+    Declaratieboekingen,
+    Realisatiedeel,
+    declaratie_boeken,
+)
+from financien.services.jaarovergang import (
+    Doorrolling,
+    Doorrolverslag,
+    NietDoorgerold,
+    reserveringen_doorrollen,
+)
 from financien.services.reserveringen import (
     realisatie_boeken,
     realisatie_crediteren,
@@ -49,20 +75,46 @@ from financien.services.reserveringen import (
     reservering_vrijgeven,
     reservering_wijzigen,
 )
+from financien.services.signaleringen import (
+    signaleren_na_commit,
+    signalering_bevestigen,
+    signaleringen_alles_evalueren,
+    signaleringen_evalueren,
+    signaleringsdrempels_vastleggen,
+)
 
 __all__ = [
+    "BATCH_ROLLEN",
     "BRON_ID_MAX",
     "BUDGET_ROLLEN",
     "SLEUTEL_MAX",
+    "Declaratieboekingen",
+    "Doorrolling",
+    "Doorrolverslag",
+    "NietDoorgerold",
+    "Realisatiedeel",
+    "betaalbatch_aanmaken",
+    "betaalbatch_annuleren",
+    "betaalbatch_betaald_melden",
+    "betaalbatch_goedkeuren",
+    "betaalbatch_sleutel",
+    "betaalrekening_vastleggen",
     "betaling_boeken",
     "budget_toekennen",
     "budget_verlagen",
     "budgetpost_aanmaken",
+    "declaratie_boeken",
     "jaar_afsluiten",
     "realisatie_boeken",
     "realisatie_crediteren",
     "reservering_boeken",
     "reservering_vrijgeven",
     "reservering_wijzigen",
+    "reserveringen_doorrollen",
+    "signaleren_na_commit",
+    "signalering_bevestigen",
+    "signaleringen_alles_evalueren",
+    "signaleringen_evalueren",
+    "signaleringsdrempels_vastleggen",
     "toewijzingsregel_vastleggen",
 ]

@@ -42,6 +42,7 @@ from financien.services._basis import (
     _vergrendel,
     _vingerafdruk,
 )
+from financien.services.signaleringen import signaleren_na_commit
 from kern.audit import audit_vastleggen, momentopname
 from kern.constants import AuditActie
 from kern.exceptions import Conflict, DomeinFout, van_validation_error
@@ -287,6 +288,7 @@ def _budget_wijzigen(
             },
             toelichting=reden,
         )
+        signaleren_na_commit(budgetpost_ids=[budgetpost.pk])
         return boeking
 
     return _idempotent(sleutel, vingerafdruk, uitvoeren)

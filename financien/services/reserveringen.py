@@ -26,8 +26,9 @@ from financien.services._basis import (
     _vergrendel,
     _vingerafdruk,
 )
+from financien.services.signaleringen import signaleren_na_commit
 from kern.audit import audit_vastleggen, momentopname
-from kern.constants import AuditActie
+from kern.constants import ONGEWIJZIGD, AuditActie, Ongewijzigd
 from kern.exceptions import Conflict, DomeinFout, NietGevonden
 from kern.geld import afronden
 from kern.models import Gebruiker
@@ -55,6 +56,45 @@ def _reservering_bijwerken(reservering: Reservering, *velden: str) -> None:
     reservering.save(update_fields=list(velden))
 
 
+def _periode(begindatum: date | None, einddatum: date | None, jaar: int) -> dict[str, date]:
+    """Check a reservation's period: both ends or none, in order, overlapping budget year
+    ``jaar``. Returns the fields for the fingerprint (empty without a period, so requests
+    without one keep the fingerprint they always had)."""
+    if begindatum is None and einddatum is None:
+        return {}
+    if begindatum is None or einddatum is None:
+        raise DomeinFout(
+            "Een periode heeft een begindatum en een einddatum, of geen van beide.",
+            code="periode_onvolledig",
+            velden={"begindatum" if begindatum is None else "einddatum": ["Verplicht."]},
+        )
+    if einddatum < begindatum:
+        raise DomeinFout(
+            f"De einddatum {einddatum.isoformat()} ligt voor de begindatum "
+            f"{begindatum.isoformat()}.",
+            code="periode_ongeldig",
+            velden={"einddatum": ["Ligt voor de begindatum."]},
+        )
+    if einddatum < date(jaar, 1, 1) or begindatum > date(jaar, 12, 31):
+        raise DomeinFout(
+            f"De periode {begindatum.isoformat()} t/m {einddatum.isoformat()} valt buiten het "
+            f"begrotingsjaar {jaar}.",
+            code="periode_buiten_jaar",
+            velden={"begindatum": [f"Valt buiten {jaar}."]},
+        )
+    return {"begindatum": begindatum, "einddatum": einddatum}
+
+
+def _signaleren(reservering: Reservering, gemeente_id: int) -> None:
+    """After the commit, evaluate the alerts this posting may have moved: the budget post
+    (and its forecast), the toewijzing and the provider's bestedingsruimte."""
+    signaleren_na_commit(
+        budgetpost_ids=[reservering.budgetpost_id],
+        toewijzingen=[reservering.bron_id] if reservering.bron_type == BronType.TOEWIJZING else [],
+        bestedingsruimten=[(reservering.zorgaanbieder_id, gemeente_id, reservering.jaar)],
+    )
+
+
 @transaction.atomic
 def reservering_boeken(
     *,
@@ -67,13 +107,22 @@ def reservering_boeken(
     bron_type: str = BronType.TOEWIJZING,
     omschrijving: str = "",
     boekdatum: date | None = None,
+    begindatum: date | None = None,
+    einddatum: date | None = None,
+    doorgerold_uit: Reservering | None = None,
 ) -> Boeking:
     """Reserve ``bedrag`` for a source in the budget post's year (beschikbaar ->
     gereserveerd): a pending reservation. Refused on a closed year (``jaar_afgesloten``) and
-    when the source already has a reservation in that year (``reservering_bestaat``)."""
+    when the source already has a reservation in that year (``reservering_bestaat``).
+
+    ``begindatum``/``einddatum`` (both or neither) give the period ``bedrag`` covers, for the
+    forecast; it must overlap the budget year and may run into the next one. Without it the
+    amount counts as spread over the budget year. ``doorgerold_uit`` is set only by
+    :func:`financien.services.reserveringen_doorrollen`."""
     bedrag = _bedrag(bedrag)
     bron_type, bron_id = _bron(bron_type, bron_id)
     sleutel = _sleutel(idempotentiesleutel)
+    periode = _periode(begindatum, einddatum, budgetpost.jaar)
     vingerafdruk = _vingerafdruk(
         BoekingSoort.RESERVERING,
         budgetpost=budgetpost.pk,
@@ -82,6 +131,8 @@ def reservering_boeken(
         bron_type=bron_type,
         bron_id=bron_id,
         boekdatum=boekdatum,
+        **periode,
+        **({"doorgerold_uit": doorgerold_uit.pk} if doorgerold_uit is not None else {}),
     )
 
     def uitvoeren() -> Boeking:
@@ -118,6 +169,9 @@ def reservering_boeken(
             bron_id=bron_id,
             bedrag=bedrag,
             open_bedrag=bedrag,
+            begindatum=begindatum,
+            einddatum=einddatum,
+            doorgerold_uit=doorgerold_uit,
         )
         try:
             with transaction.atomic():
@@ -152,6 +206,7 @@ def reservering_boeken(
             obj=reservering,
             na={**momentopname(reservering), "boeking": str(boeking.uuid)},
         )
+        _signaleren(reservering, budgetpost.gemeente_id)
         return boeking
 
     return _idempotent(sleutel, vingerafdruk, uitvoeren)
@@ -166,19 +221,29 @@ def reservering_wijzigen(
     idempotentiesleutel: str,
     omschrijving: str = "",
     boekdatum: date | None = None,
+    begindatum: date | Ongewijzigd | None = ONGEWIJZIGD,
+    einddatum: date | Ongewijzigd | None = ONGEWIJZIGD,
 ) -> Boeking:
     """Set an open reservation to ``bedrag`` (the new total), booking the difference.
 
     Never below what is already realised (``onder_gerealiseerd``); a raise on a closed year
-    is refused (``jaar_afgesloten``), a reduction is not; the same amount changes nothing
-    (``geen_wijziging``)."""
+    is refused (``jaar_afgesloten``), a reduction is not; the same amount and period change
+    nothing (``geen_wijziging``). ``begindatum``/``einddatum`` set a new period (None: none;
+    left out: unchanged); a change of period alone books a transfer without legs, which
+    records the change and its key."""
     bedrag = _bedrag(bedrag, nul_toegestaan=True)
     sleutel = _sleutel(idempotentiesleutel)
+    gevraagd = {
+        naam: None if waarde is None else str(waarde)
+        for naam, waarde in (("begindatum", begindatum), ("einddatum", einddatum))
+        if not isinstance(waarde, Ongewijzigd)
+    }
     vingerafdruk = _vingerafdruk(
         BoekingSoort.RESERVERING_WIJZIGING,
         reservering=reservering.pk,
         bedrag=bedrag,
         boekdatum=boekdatum,
+        **({"periode": sorted(gevraagd.items())} if gevraagd else {}),
     )
 
     def uitvoeren() -> Boeking:
@@ -198,7 +263,13 @@ def reservering_wijzigen(
             return bestaand
         if res.status != ReserveringStatus.OPEN:
             raise _reservering_afgesloten_fout(res)
-        if bedrag == res.bedrag:
+        # The new period: what was asked, the rest as the locked row has it.
+        nieuw_begin = res.begindatum if isinstance(begindatum, Ongewijzigd) else begindatum
+        nieuw_eind = res.einddatum if isinstance(einddatum, Ongewijzigd) else einddatum
+        if gevraagd:
+            _periode(nieuw_begin, nieuw_eind, res.jaar)
+        periode_anders = (nieuw_begin, nieuw_eind) != (res.begindatum, res.einddatum)
+        if bedrag == res.bedrag and not periode_anders:
             raise DomeinFout(
                 f"De reservering is al {bedrag}: er verandert niets.", code="geen_wijziging"
             )
@@ -232,7 +303,11 @@ def reservering_wijzigen(
         )
         res.bedrag = bedrag
         res.open_bedrag = bedrag - res.gerealiseerd_bedrag
-        _reservering_bijwerken(res, "bedrag", "open_bedrag")
+        velden = ["bedrag", "open_bedrag"]
+        if periode_anders:
+            res.begindatum, res.einddatum = nieuw_begin, nieuw_eind
+            velden += ["begindatum", "einddatum"]
+        _reservering_bijwerken(res, *velden)
         audit_vastleggen(
             gebruiker=door,
             actie=AuditActie.GEWIJZIGD,
@@ -240,6 +315,7 @@ def reservering_wijzigen(
             voor=voor,
             na={**momentopname(res), "boeking": str(boeking.uuid)},
         )
+        _signaleren(res, budgetpost.gemeente_id)
         return boeking
 
     return _idempotent(sleutel, vingerafdruk, uitvoeren)
@@ -309,6 +385,7 @@ def reservering_vrijgeven(
             voor=voor,
             na={**momentopname(res), "vrijgegeven": str(rest)},
         )
+        _signaleren(res, gemeente_id)
         return boeking
 
     return _idempotent(sleutel, vingerafdruk, uitvoeren)
@@ -393,6 +470,7 @@ def realisatie_boeken(
         res.open_bedrag -= bedrag
         _reservering_bijwerken(res, "gerealiseerd_bedrag", "open_bedrag")
         _boeking_audit(door, boeking, regels)
+        _signaleren(res, gemeente_id)
         return boeking
 
     return _idempotent(sleutel, vingerafdruk, uitvoeren)
@@ -498,6 +576,7 @@ def realisatie_crediteren(
             velden.append("open_bedrag")
         _reservering_bijwerken(res, *velden)
         _boeking_audit(door, boeking, regels)
+        _signaleren(res, realisatie.gemeente_id)
         return boeking
 
     return _idempotent(sleutel, vingerafdruk, uitvoeren)

@@ -57,3 +57,20 @@ def aanbieder(db) -> Zorgaanbieder:
 @pytest.fixture
 def ander_aanbieder(db) -> Zorgaanbieder:
     return ZorgaanbiederFactory(naam="Zorg Zuid B.V.")
+
+
+@pytest.fixture
+def beoordelaar(db, amsterdam) -> Gebruiker:
+    return GebruikerFactory(username="beoordelaar", rollen=["beoordelaar"], gemeenten=[amsterdam])
+
+
+@pytest.fixture
+def betaalrekening(budgethouder, amsterdam):
+    """Amsterdam pays from its account at BNG Bank (see tests/financien/batchscene.py)."""
+    return services.betaalrekening_vastleggen(
+        door=budgethouder,
+        gemeente=amsterdam,
+        naam="Gemeente Amsterdam",
+        iban="NL14BNGH0285001234",
+        bic="BNGHNL2G",
+    )

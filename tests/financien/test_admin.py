@@ -13,11 +13,15 @@ from financien.constants import RekeningSoort
 from financien.models import (
     Begrotingsjaar,
     Begrotingswijziging,
+    Betaalbatch,
+    Betaalrekening,
     Boeking,
     Budgetpost,
     BudgetpostToewijzingsregel,
     Rekening,
     Reservering,
+    Signalering,
+    Signaleringsdrempel,
 )
 from kern.models import AuditRecord
 from tests.factories import GebruikerFactory
@@ -73,7 +77,10 @@ def test_elke_pagina_opent(beheer, scene, budgethouder, amsterdam):
         door=budgethouder, gemeente=amsterdam, wet="wmo", taakveld="6.71"
     )
     geregistreerd = {m for m in admin.site._registry if m._meta.app_label == "financien"}
-    assert geregistreerd == set(MODELLEN)
+    # Payment batches and alerts have their own admin tests (test_betaalbatches_admin.py,
+    # test_signaleringen_admin.py).
+    eigen_test = {Betaalbatch, Betaalrekening, Signalering, Signaleringsdrempel}
+    assert geregistreerd - eigen_test == set(MODELLEN)
     for model in MODELLEN:
         naam = f"admin:financien_{model._meta.model_name}"
         assert beheer.get(reverse(f"{naam}_changelist")).status_code == 200

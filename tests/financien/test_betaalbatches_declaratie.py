@@ -1,0 +1,107 @@
+"""Payment batches over the netted bookings of a declaration
+(:func:`financien.services.declaratieboekingen.declaratie_boeken`): one transfer with legs
+on several budget posts becomes one line per leg; a declaration's credit (which names no
+single realisation) waits until what it reverses is paid, and is then offset."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from financien import selectors, services
+from financien.constants import BoekingSoort
+from financien.services.declaratieboekingen import Realisatiedeel, declaratie_boeken
+from kern.exceptions import DomeinFout
+from tests.financien.batchscene import aanbieder_saldi, reserveer
+from tests.financien.conftest import D
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene(budgethouder, budgetpost, budgetpost_2027, aanbieder, betaalrekening):
+    for bp in (budgetpost, budgetpost_2027):
+        services.budget_toekennen(
+            door=budgethouder,
+            budgetpost=bp,
+            bedrag=D("50000.00"),
+            reden="Begroting",
+            idempotentiesleutel=f"begroting-{bp.jaar}",
+        )
+        reserveer(bp, aanbieder, "5000.00", "toewijzing-t")
+
+
+def declareer(gemeente, aanbieder, nummer: int, *delen: tuple[int, str], dag: date):
+    return declaratie_boeken(
+        door=None,
+        gemeente_id=gemeente.pk,
+        bron_id=f"declaratie-{nummer}",
+        delen=[
+            Realisatiedeel(
+                toewijzing="toewijzing-t",
+                jaar=jaar,
+                bedrag=D(bedrag),
+                zorgaanbieder_id=aanbieder.pk,
+            )
+            for jaar, bedrag in delen
+        ],
+        idempotentiesleutel=f"declaratie-{nummer}",
+        boekdatum=dag,
+    )
+
+
+def maak(door, gemeente):
+    return services.betaalbatch_aanmaken(
+        door=door, gemeente=gemeente, uitvoeringsdatum=date(2027, 3, 1)
+    )
+
+
+def test_declaratie_over_twee_jaren_en_haar_creditering(
+    budgethouder, beoordelaar, amsterdam, budgetpost, budgetpost_2027, aanbieder, scene
+):
+    eerste = declareer(
+        amsterdam, aanbieder, 1, (2026, "800.00"), (2027, "300.00"), dag=date(2027, 1, 20)
+    )
+    assert eerste.realisatie.regels.count() == 4  # two posts, two legs each
+    batch = maak(budgethouder, amsterdam)
+    assert sorted((r.boeking_id, r.budgetpost_id, r.bedrag) for r in batch.regels.all()) == sorted(
+        [
+            (eerste.realisatie.pk, budgetpost.pk, D("800.00")),
+            (eerste.realisatie.pk, budgetpost_2027.pk, D("300.00")),
+        ]
+    )
+    assert batch.totaal_bedrag == D("1100.00")
+
+    # A credit of 200 on 2026 while the batch is not paid: it waits.
+    credit = declareer(amsterdam, aanbieder, 2, (2026, "-200.00"), dag=date(2027, 1, 25))
+    assert credit.creditering.soort == BoekingSoort.DECLARATIECREDITERING
+    assert credit.creditering.corrigeert is None
+    with pytest.raises(DomeinFout) as fout:
+        maak(budgethouder, amsterdam)
+    assert fout.value.code == "niets_te_betalen"
+
+    services.betaalbatch_goedkeuren(door=beoordelaar, batch=batch)
+    services.betaalbatch_betaald_melden(door=beoordelaar, batch=batch, betaaldatum=date(2027, 2, 1))
+    assert aanbieder_saldi(budgetpost, aanbieder) == (D("-200.00"), D("800.00"))
+    assert aanbieder_saldi(budgetpost_2027, aanbieder) == (D("0.00"), D("300.00"))
+
+    # Now the credit may go, but alone it nets below zero: the provider is left out.
+    with pytest.raises(DomeinFout) as fout:
+        maak(budgethouder, amsterdam)
+    assert fout.value.details["overgeslagen"][0]["saldo"] == "-200.00"
+
+    # The next declaration (500 on 2027) offsets it: 300 is paid.
+    derde = declareer(amsterdam, aanbieder, 3, (2027, "500.00"), dag=date(2027, 2, 20))
+    tweede = maak(budgethouder, amsterdam)
+    assert sorted(tweede.regels.values_list("boeking_id", "bedrag")) == sorted(
+        [(credit.creditering.pk, D("-200.00")), (derde.realisatie.pk, D("500.00"))]
+    )
+    assert tweede.totaal_bedrag == D("300.00")
+    services.betaalbatch_goedkeuren(door=beoordelaar, batch=tweede)
+    services.betaalbatch_betaald_melden(
+        door=beoordelaar, batch=tweede, betaaldatum=date(2027, 3, 1)
+    )
+    assert aanbieder_saldi(budgetpost, aanbieder) == (D("0.00"), D("600.00"))
+    assert aanbieder_saldi(budgetpost_2027, aanbieder) == (D("0.00"), D("800.00"))
+    assert selectors.betaalbatches_controleren() == []

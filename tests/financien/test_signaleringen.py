@@ -1,0 +1,584 @@
+"""Budget alerts: raised once per crossing with their figures, ended when the value drops
+below and raised anew on the next crossing; thresholds per gemeente and budget post; the four
+kinds of subject; acknowledgement with its audit trail and scoping; e-mail after the commit;
+the evaluation after each booking (one per transaction) and the periodic task."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from financien import selectors, services, tasks
+from financien.constants import SignaleringSoort
+from financien.models import Reservering, Signalering
+from kern.constants import AuditActie
+from kern.exceptions import DomeinFout
+from kern.models import AuditRecord
+from tests.factories import BestedingsruimteFactory, GebruikerFactory
+from tests.financien.conftest import D
+from tests.utils import NietsVeranderd
+
+pytestmark = pytest.mark.django_db
+
+VANDAAG = date(2026, 3, 31)
+
+
+@pytest.fixture
+def budgethouder(db, amsterdam):
+    return GebruikerFactory(
+        username="budgethouder",
+        email="budget@amsterdam.example",
+        rollen=["budgethouder"],
+        gemeenten=[amsterdam],
+    )
+
+
+@pytest.fixture
+def met_budget(budgethouder, budgetpost):
+    services.budget_toekennen(
+        door=budgethouder,
+        budgetpost=budgetpost,
+        bedrag=D("10000.00"),
+        reden="Begroting",
+        idempotentiesleutel="begroting",
+    )
+    return budgetpost
+
+
+def reserveer(budgetpost, aanbieder, bedrag: str, bron: str, **kwargs) -> Reservering:
+    """Book a reservation; on 15 April 2026 unless told, so no forecast here depends on the
+    day the tests run (the trend of 31 March looks at January to March)."""
+    kwargs.setdefault("boekdatum", date(2026, 4, 15))
+    boeking = services.reservering_boeken(
+        door=None,
+        budgetpost=budgetpost,
+        zorgaanbieder=aanbieder,
+        bedrag=D(bedrag),
+        bron_id=bron,
+        idempotentiesleutel=f"res-{bron}-{budgetpost.jaar}",
+        **kwargs,
+    )
+    return Reservering.objects.get(pk=boeking.reservering_id)
+
+
+def evalueer(budgetpost, **kwargs) -> list[Signalering]:
+    return services.signaleringen_evalueren(
+        budgetpost_ids=[budgetpost.pk], vandaag=VANDAAG, **kwargs
+    )
+
+
+def van_soort(soort: str):
+    return Signalering.objects.filter(soort=soort).order_by("drempel", "id")
+
+
+# --- Once per crossing ------------------------------------------------------------------------
+
+
+def test_een_signalering_per_overschrijding_met_de_cijfers(met_budget, aanbieder):
+    reserveer(met_budget, aanbieder, "7000.00", "t1")
+    assert evalueer(met_budget) == []
+    reserveer(met_budget, aanbieder, "1500.00", "t2")
+    nieuw = evalueer(met_budget)
+    assert [(s.soort, s.drempel) for s in nieuw] == [(SignaleringSoort.BUDGETPOST, 80)]
+    s = nieuw[0]
+    assert (s.norm_bedrag, s.waarde_bedrag, s.percentage) == (
+        D("10000.00"),
+        D("8500.00"),
+        D("85.00"),
+    )
+    assert s.cijfers == {
+        "budget": "10000.00",
+        "gereserveerd": "8500.00",
+        "gerealiseerd": "0.00",
+        "beschikbaar": "1500.00",
+    }
+    assert s.omschrijving == (
+        "Budgetpost 2026 Wmo 2015 6.71: 85,00% van het budget gereserveerd of gerealiseerd "
+        "(€ 8.500,00 van € 10.000,00); drempel 80%."
+    )
+    assert (s.gemeente.code, s.jaar, s.budgetpost_id, s.lopend, s.bevestigd) == (
+        "0363",
+        2026,
+        met_budget.pk,
+        True,
+        False,
+    )
+    # Evaluating again, or booking more without reaching 90%, raises nothing new.
+    assert evalueer(met_budget) == []
+    reserveer(met_budget, aanbieder, "100.00", "t3")
+    assert evalueer(met_budget) == []
+    assert van_soort(SignaleringSoort.BUDGETPOST).count() == 1
+
+
+def test_onder_de_drempel_en_weer_erboven_is_een_nieuwe_overschrijding(met_budget, aanbieder):
+    reserveer(met_budget, aanbieder, "7000.00", "t1")
+    tweede = reserveer(met_budget, aanbieder, "1500.00", "t2")
+    [eerste] = evalueer(met_budget)
+    services.reservering_vrijgeven(door=None, reservering=tweede, idempotentiesleutel="v2")
+    assert evalueer(met_budget) == []
+    eerste.refresh_from_db()
+    assert eerste.beeindigd_op is not None and not eerste.lopend
+    reserveer(met_budget, aanbieder, "1200.00", "t3")
+    [opnieuw] = evalueer(met_budget)
+    assert (opnieuw.drempel, opnieuw.waarde_bedrag, opnieuw.lopend) == (80, D("8200.00"), True)
+    assert [s.lopend for s in van_soort(SignaleringSoort.BUDGETPOST)] == [False, True]
+
+
+def test_meerdere_drempels_tegelijk_en_budget_nul(
+    budgethouder, met_budget, budgetpost_2027, aanbieder
+):
+    reserveer(met_budget, aanbieder, "10500.00", "t1")
+    reserveer(budgetpost_2027, aanbieder, "10.00", "t2")
+    nieuw = services.signaleringen_evalueren(
+        budgetpost_ids=[met_budget.pk, budgetpost_2027.pk], vandaag=VANDAAG
+    )
+    per_post = {(s.budgetpost_id, s.soort, s.drempel): s for s in nieuw}
+    assert sorted(k[2] for k in per_post if k[:2] == (met_budget.pk, "budgetpost")) == [80, 90, 100]
+    # A budget of zero is crossed by anything above zero; there is no percentage then.
+    nul = [s for s in nieuw if s.budgetpost_id == budgetpost_2027.pk and s.soort == "budgetpost"]
+    assert [(s.drempel, s.percentage) for s in nul] == [(80, None), (90, None), (100, None)]
+    assert nul[0].omschrijving.startswith("Budgetpost 2027 Wmo 2015 6.71: meer dan 100% van")
+
+
+def test_drempels_per_gemeente_en_per_budgetpost(budgethouder, amsterdam, met_budget, aanbieder):
+    services.signaleringsdrempels_vastleggen(
+        door=budgethouder, gemeente=amsterdam, soort="budgetpost", percentages=[95, 50]
+    )
+    reserveer(met_budget, aanbieder, "6000.00", "t1")
+    assert [s.drempel for s in evalueer(met_budget) if s.soort == "budgetpost"] == [50]
+    # The budget post's own thresholds go before the gemeente's; [] switches the kind off.
+    services.signaleringsdrempels_vastleggen(
+        door=budgethouder,
+        gemeente=amsterdam,
+        soort="budgetpost",
+        budgetpost=met_budget,
+        percentages=[],
+    )
+    reserveer(met_budget, aanbieder, "4000.00", "t2")
+    assert [s for s in evalueer(met_budget) if s.soort == "budgetpost"] == []
+    assert van_soort("budgetpost").count() == 1
+
+
+def test_drempels_vastleggen_weigert_wat_niet_klopt(budgethouder, amsterdam, rotterdam, budgetpost):
+    def geweigerd(code: str, **kwargs) -> None:
+        with NietsVeranderd("financien", "kern"), pytest.raises(DomeinFout) as fout:
+            services.signaleringsdrempels_vastleggen(
+                door=kwargs.pop("door", budgethouder), **{"gemeente": amsterdam, **kwargs}
+            )
+        assert fout.value.code == code, fout.value.bericht
+
+    geweigerd("drempels_ongeldig", soort="budgetpost", percentages=[80, "90"])
+    geweigerd("drempels_ongeldig", soort="budgetpost", percentages=[True])
+    geweigerd("drempel_buiten_bereik", soort="budgetpost", percentages=[0])
+    geweigerd("drempel_buiten_bereik", soort="budgetpost", percentages=[1001])
+    geweigerd("drempels_dubbel", soort="budgetpost", percentages=[80, 80])
+    geweigerd("drempels_te_veel", soort="budgetpost", percentages=list(range(1, 12)))
+    geweigerd("soort_ongeldig", soort="iets", percentages=[80])
+    geweigerd(
+        "drempel_niet_per_budgetpost", soort="toewijzing", budgetpost=budgetpost, percentages=[80]
+    )
+    geweigerd(
+        "budgetpost_andere_gemeente",
+        gemeente=rotterdam,
+        soort="budgetpost",
+        budgetpost=budgetpost,
+        percentages=[80],
+        door=None,
+    )
+    geweigerd(
+        "geen_toegang",
+        soort="budgetpost",
+        percentages=[80],
+        door=GebruikerFactory(rollen=["regisseur"], gemeenten=[amsterdam]),
+    )
+    geweigerd(
+        "gemeente_buiten_bevoegdheid", gemeente=rotterdam, soort="budgetpost", percentages=[80]
+    )
+
+
+def test_drempels_vastleggen_vervangt_en_wordt_gelogd(budgethouder, amsterdam):
+    eerste = services.signaleringsdrempels_vastleggen(
+        door=budgethouder, gemeente=amsterdam, soort="budgetpost", percentages=[90, 75]
+    )
+    tweede = services.signaleringsdrempels_vastleggen(
+        door=budgethouder, gemeente=amsterdam, soort="budgetpost", percentages=[70]
+    )
+    assert eerste.pk == tweede.pk and tweede.percentages == [70]
+    records = AuditRecord.objects.filter(object_id=str(eerste.pk)).order_by("id")
+    assert [(r.actie, r.voor and r.voor["percentages"], r.na["percentages"]) for r in records] == [
+        (AuditActie.AANGEMAAKT, None, [75, 90]),
+        (AuditActie.GEWIJZIGD, [75, 90], [70]),
+    ]
+    # The same again changes nothing and writes nothing.
+    services.signaleringsdrempels_vastleggen(
+        door=budgethouder, gemeente=amsterdam, soort="budgetpost", percentages=[70]
+    )
+    assert records.count() == 2
+
+
+# --- The other subjects -----------------------------------------------------------------------
+
+
+def test_toewijzing_bij_80_procent_gerealiseerd_over_haar_jaren(
+    met_budget, budgetpost_2027, aanbieder
+):
+    r2026 = reserveer(met_budget, aanbieder, "600.00", "toewijzing-a")
+    r2027 = reserveer(budgetpost_2027, aanbieder, "400.00", "toewijzing-a")
+
+    def realiseer(reservering, bedrag: str, sleutel: str) -> None:
+        services.realisatie_boeken(
+            door=None,
+            reservering=reservering,
+            bedrag=D(bedrag),
+            bron_id=sleutel,
+            idempotentiesleutel=sleutel,
+        )
+
+    realiseer(r2026, "600.00", "p1")
+    realiseer(r2027, "199.00", "p2")
+    assert services.signaleringen_evalueren(toewijzingen=["toewijzing-a"]) == []
+    realiseer(r2027, "1.00", "p3")
+    [s] = services.signaleringen_evalueren(toewijzingen=["toewijzing-a"])
+    assert (s.soort, s.drempel, s.norm_bedrag, s.waarde_bedrag, s.percentage) == (
+        "toewijzing",
+        80,
+        D("1000.00"),
+        D("800.00"),
+        D("80.00"),
+    )
+    assert (s.bron_type, s.bron_id, s.jaar, s.zorgaanbieder_id, s.budgetpost_id) == (
+        "toewijzing",
+        "toewijzing-a",
+        2027,
+        aanbieder.pk,
+        None,
+    )
+    assert s.cijfers == {
+        "gereserveerd_bedrag": "1000.00",
+        "gerealiseerd": "800.00",
+        "open": "200.00",
+        "reserveringen": "2",
+    }
+    assert s.omschrijving == (
+        "Toewijzing toewijzing-a (Zorg Noord B.V.): 80,00% van het gereserveerde bedrag "
+        "gerealiseerd (€ 800,00 van € 1.000,00); drempel 80%."
+    )
+    # A credit below 80% ends the crossing.
+    credit = services.realisatie_crediteren(
+        door=None,
+        realisatie=r2027.boekingen.get(idempotentiesleutel="p3"),
+        bron_id="c3",
+        idempotentiesleutel="c3",
+    )
+    assert credit.bedrag == D("1.00")
+    assert services.signaleringen_evalueren(toewijzingen=["toewijzing-a"]) == []
+    s.refresh_from_db()
+    assert not s.lopend
+
+
+def test_bestedingsruimte_telt_gereserveerd_en_gerealiseerd(met_budget, amsterdam, aanbieder):
+    ruimte = BestedingsruimteFactory(
+        zorgaanbieder=aanbieder, gemeente=amsterdam, jaar=2026, bedrag=D("5000.00")
+    )
+    r = reserveer(met_budget, aanbieder, "4400.00", "t1")
+    services.realisatie_boeken(
+        door=None, reservering=r, bedrag=D("1000.00"), bron_id="p1", idempotentiesleutel="p1"
+    )
+    sleutel = (aanbieder.pk, amsterdam.pk, 2026)
+    [s] = services.signaleringen_evalueren(bestedingsruimten=[sleutel])
+    assert (s.soort, s.drempel, s.bestedingsruimte_id, s.zorgaanbieder_id) == (
+        "bestedingsruimte",
+        80,
+        ruimte.pk,
+        aanbieder.pk,
+    )
+    assert (s.norm_bedrag, s.waarde_bedrag, s.percentage) == (
+        D("5000.00"),
+        D("4400.00"),
+        D("88.00"),
+    )
+    assert s.cijfers == {
+        "bestedingsruimte": "5000.00",
+        "gereserveerd": "3400.00",
+        "gerealiseerd": "1000.00",
+    }
+    # Without a bestedingsruimte (another year) there is nothing to measure.
+    assert (
+        services.signaleringen_evalueren(bestedingsruimten=[(aanbieder.pk, amsterdam.pk, 2027)])
+        == []
+    )
+
+
+def test_prognose_boven_het_budget(met_budget, aanbieder):
+    # 12,000 over the whole of 2026; from 31 March: 275 of 365 days = 9,041.10 expected.
+    reserveer(met_budget, aanbieder, "12000.00", "t1")
+    nieuw = {(s.soort, s.drempel): s for s in evalueer(met_budget)}
+    assert ("prognose", 100) not in nieuw
+    services.budget_verlagen(
+        door=None,
+        budgetpost=met_budget,
+        bedrag=D("1000.00"),
+        reden="Bezuiniging",
+        idempotentiesleutel="verlaging",
+    )
+    [s] = [s for s in evalueer(met_budget) if s.soort == "prognose"]
+    assert (s.drempel, s.norm_bedrag, s.waarde_bedrag, s.percentage) == (
+        100,
+        D("9000.00"),
+        D("9041.10"),
+        D("100.46"),
+    )
+    assert s.cijfers["verwacht_uit_reserveringen"] == "9041.10"
+    assert s.cijfers["trend"] == "0.00"
+    assert s.cijfers["peildatum"] == "2026-03-31"
+    assert s.cijfers["methode"].startswith("Prognose 2026 op 2026-03-31")
+
+
+def test_evalueren_in_een_vast_aantal_queries(budgethouder, amsterdam, met_budget, aanbieder):
+    """Two savepoint statements and nine reads, whatever the number of subjects (plus one
+    insert in a savepoint per alert raised, measured here on a second run that raises none)."""
+    reserveer(met_budget, aanbieder, "1000.00", "t1")
+    BestedingsruimteFactory(zorgaanbieder=aanbieder, gemeente=amsterdam, jaar=2026)
+
+    def tel(budgetposten) -> int:
+        kwargs = {
+            "budgetpost_ids": [bp.pk for bp in budgetposten],
+            "toewijzingen": [f"t-{bp.pk}" for bp in budgetposten],
+            "bestedingsruimten": [(aanbieder.pk, amsterdam.pk, 2026)],
+            "vandaag": VANDAAG,
+        }
+        services.signaleringen_evalueren(**kwargs)
+        with CaptureQueriesContext(connection) as ctx:
+            assert services.signaleringen_evalueren(**kwargs) == []
+        return len(ctx)
+
+    een = tel([met_budget])
+    posten = [met_budget]
+    for taakveld in ("6.72", "6.81", "6.82"):
+        bp = services.budgetpost_aanmaken(
+            door=budgethouder, gemeente=amsterdam, jaar=2026, wet="wmo", taakveld=taakveld
+        )
+        reserveer(bp, aanbieder, "10.00", f"t-{bp.pk}")
+        posten.append(bp)
+    assert tel(posten) == een == 11
+
+
+def test_boeken_doet_geen_query_voor_de_signaleringen(met_budget, aanbieder, monkeypatch):
+    """The booking services only queue their subjects for after the commit: with the queue
+    switched off they do exactly as many queries."""
+    from financien.services import budget, reserveringen
+
+    def boekingen(sleutel: str) -> list[int]:
+        tellingen = []
+        for boek in (
+            lambda: reserveer(met_budget, aanbieder, "100.00", sleutel),
+            lambda: services.realisatie_boeken(
+                door=None,
+                reservering=Reservering.objects.get(bron_id=sleutel),
+                bedrag=D("10.00"),
+                bron_id=f"p-{sleutel}",
+                idempotentiesleutel=f"p-{sleutel}",
+            ),
+            lambda: services.budget_toekennen(
+                door=None,
+                budgetpost=met_budget,
+                bedrag=D("1.00"),
+                reden="Meer",
+                idempotentiesleutel=f"b-{sleutel}",
+            ),
+        ):
+            with CaptureQueriesContext(connection) as ctx:
+                boek()
+            tellingen.append(len(ctx))
+        return tellingen
+
+    reserveer(met_budget, aanbieder, "100.00", "warm")  # the provider's accounts exist
+    met = boekingen("met")
+    monkeypatch.setattr(reserveringen, "signaleren_na_commit", lambda **kwargs: None)
+    monkeypatch.setattr(budget, "signaleren_na_commit", lambda **kwargs: None)
+    zonder = boekingen("zonder")
+    assert met == zonder
+
+
+# --- Acknowledging ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def signalering(met_budget, aanbieder) -> Signalering:
+    reserveer(met_budget, aanbieder, "9000.00", "t1")
+    return next(s for s in evalueer(met_budget) if s.drempel == 80)
+
+
+def test_bevestigen_met_toelichting_en_audit(budgethouder, signalering):
+    bevestigd = services.signalering_bevestigen(
+        door=budgethouder, signalering=signalering, toelichting="  Besproken met inkoop.  "
+    )
+    assert bevestigd.bevestigd and bevestigd.bevestigd_door == budgethouder
+    assert bevestigd.bevestiging_toelichting == "Besproken met inkoop."
+    assert bevestigd.lopend  # acknowledging does not end the crossing
+    record = AuditRecord.objects.get(object_id=str(signalering.pk), actie=AuditActie.STATUS)
+    assert record.gebruiker == budgethouder
+    assert record.voor["bevestigd_op"] is None and record.na["bevestigd_op"] is not None
+    with NietsVeranderd("financien", "kern"), pytest.raises(DomeinFout) as fout:
+        services.signalering_bevestigen(door=budgethouder, signalering=signalering)
+    assert (fout.value.code, fout.value.status) == ("signalering_al_bevestigd", 409)
+
+
+def test_bevestigen_alleen_door_budgethouder_of_beheerder_van_de_gemeente(
+    signalering, amsterdam, rotterdam
+):
+    for door, code in [
+        (GebruikerFactory(rollen=["regisseur"], gemeenten=[amsterdam]), "geen_toegang"),
+        (
+            GebruikerFactory(rollen=["budgethouder"], gemeenten=[rotterdam]),
+            "gemeente_buiten_bevoegdheid",
+        ),
+    ]:
+        with NietsVeranderd("financien", "kern"), pytest.raises(DomeinFout) as fout:
+            services.signalering_bevestigen(door=door, signalering=signalering)
+        assert fout.value.code == code
+    signalering.refresh_from_db()
+    assert not signalering.bevestigd
+    beheerder = GebruikerFactory(rollen=["beheerder"], gemeenten=[amsterdam])
+    assert services.signalering_bevestigen(door=beheerder, signalering=signalering).bevestigd
+
+
+def test_zichtbaar_alleen_voor_de_eigen_gemeente(signalering, budgethouder, rotterdam, aanbieder):
+    from tests.factories import aanbieder_gebruiker
+
+    assert list(selectors.signaleringen_zichtbaar(gebruiker=budgethouder)) == [
+        *Signalering.objects.order_by("-gesignaleerd_op", "-id")
+    ]
+    buiten = GebruikerFactory(rollen=["budgethouder"], gemeenten=[rotterdam])
+    assert not selectors.signaleringen_zichtbaar(gebruiker=buiten).exists()
+    assert not selectors.signaleringen_zichtbaar(gebruiker=aanbieder_gebruiker(aanbieder)).exists()
+    with pytest.raises(DomeinFout) as fout:
+        selectors.signalering_ophalen(gebruiker=buiten, uuid=signalering.uuid)
+    assert (fout.value.code, fout.value.status) == ("signalering_niet_gevonden", 404)
+
+
+# --- E-mail -----------------------------------------------------------------------------------
+
+
+def test_mail_na_de_commit_aan_de_budgethouders_van_de_gemeente(
+    budgethouder, amsterdam, rotterdam, met_budget, aanbieder, django_capture_on_commit_callbacks
+):
+    GebruikerFactory(
+        email="ander@rotterdam.example", rollen=["budgethouder"], gemeenten=[rotterdam]
+    )
+    GebruikerFactory(email="regie@amsterdam.example", rollen=["regisseur"], gemeenten=[amsterdam])
+    GebruikerFactory(rollen=["budgethouder"], gemeenten=[amsterdam])  # no address
+    tweede = GebruikerFactory(
+        email="tweede@amsterdam.example", rollen=["budgethouder"], gemeenten=[amsterdam]
+    )
+    reserveer(met_budget, aanbieder, "9500.00", "t1")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        nieuw = evalueer(met_budget)
+    assert len(nieuw) == 2 and mail.outbox == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert sorted(m.to[0] for m in mail.outbox) == [budgethouder.email, tweede.email]
+    bericht = mail.outbox[0]
+    assert bericht.subject == "Budgetbewaking Amsterdam: 2 drempels overschreden"
+    assert "- Budgetpost 2026 Wmo 2015 6.71: 95,00% van het budget" in bericht.body
+    assert "drempel 80%." in bericht.body and "drempel 90%." in bericht.body
+    assert bericht.from_email == "budgetbewaking@localhost"
+
+
+def test_een_falende_mailserver_laat_de_signalering_staan(
+    met_budget, aanbieder, monkeypatch, caplog
+):
+    from financien.services import signaleringen
+
+    reserveer(met_budget, aanbieder, "9000.00", "t1")
+    [s] = [s for s in evalueer(met_budget) if s.drempel == 80]
+
+    class Kapot:
+        def send_messages(self, berichten):
+            raise ConnectionRefusedError
+
+    monkeypatch.setattr(signaleringen, "get_connection", lambda: Kapot())
+    assert signaleringen._mailen([s.pk]) == 0
+    assert "mislukt (ConnectionRefusedError)" in caplog.text
+    assert Signalering.objects.filter(pk=s.pk).exists()
+
+
+# --- After each booking, and the periodic task -----------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_na_elke_boeking_geevalueerd_na_de_commit(amsterdam, aanbieder, monkeypatch):
+    budgethouder = GebruikerFactory(
+        email="budget@amsterdam.example", rollen=["budgethouder"], gemeenten=[amsterdam]
+    )
+    budgetpost = services.budgetpost_aanmaken(
+        door=budgethouder, gemeente=amsterdam, jaar=2026, wet="wmo", taakveld="6.71"
+    )
+    services.signaleringsdrempels_vastleggen(
+        door=budgethouder, gemeente=amsterdam, soort="prognose", percentages=[]
+    )
+    services.budget_toekennen(
+        door=budgethouder,
+        budgetpost=budgetpost,
+        bedrag=D("10000.00"),
+        reden="Begroting",
+        idempotentiesleutel="begroting",
+    )
+    aanroepen: list[dict] = []
+    echt = tasks.signaleringen_na_boeking.delay
+
+    def tellen(**kwargs):
+        aanroepen.append(kwargs)
+        return echt(**kwargs)
+
+    monkeypatch.setattr(tasks.signaleringen_na_boeking, "delay", tellen)
+    # Three bookings in one transaction: one evaluation, after the commit.
+    with transaction.atomic():
+        for i in range(3):
+            reserveer(budgetpost, aanbieder, "3000.00", f"t{i}")
+        assert aanroepen == [] and not Signalering.objects.exists()
+    assert aanroepen == [
+        {
+            "budgetpost_ids": [budgetpost.pk],
+            "toewijzingen": ["t0", "t1", "t2"],
+            "bestedingsruimten": [[aanbieder.pk, amsterdam.pk, 2026]],
+        }
+    ]
+    assert [s.drempel for s in van_soort("budgetpost")] == [80, 90]
+    assert len(mail.outbox) == 1 and "90,00%" in mail.outbox[0].body
+    assert mail.outbox[0].subject == "Budgetbewaking Amsterdam: 2 drempels overschreden"
+    # A transaction that rolls back evaluates nothing.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        reserveer(budgetpost, aanbieder, "900.00", "t-terug")
+        raise RuntimeError
+    assert len(aanroepen) == 1
+    # A change raises the next threshold.
+    services.reservering_wijzigen(
+        door=None,
+        reservering=Reservering.objects.get(bron_id="t2"),
+        bedrag=D("4000.00"),
+        idempotentiesleutel="w2",
+    )
+    assert [s.drempel for s in van_soort("budgetpost")] == [80, 90, 100]
+    assert len(mail.outbox) == 2 and mail.outbox[1].subject.endswith(": 1 drempel overschreden")
+
+
+def test_de_periodieke_taak_evalueert_elk_open_jaar(
+    budgethouder, amsterdam, met_budget, budgetpost_2027, aanbieder
+):
+    reserveer(met_budget, aanbieder, "8000.00", "t1")
+    reserveer(budgetpost_2027, aanbieder, "5.00", "t2")
+    BestedingsruimteFactory(zorgaanbieder=aanbieder, gemeente=amsterdam, jaar=2026, bedrag=D("1"))
+    services.jaar_afsluiten(door=budgethouder, gemeente=amsterdam, jaar=2027)
+    aantal = tasks.signaleringen_evalueren.delay().get()
+    soorten = sorted({(s.soort, s.jaar) for s in Signalering.objects.all()})
+    assert ("budgetpost", 2026) in soorten and ("bestedingsruimte", 2026) in soorten
+    assert ("toewijzing", 2026) not in soorten  # nothing realised yet
+    # 2027 is closed: its budget post is not evaluated by the task.
+    assert not Signalering.objects.filter(budgetpost=budgetpost_2027).exists()
+    assert aantal == Signalering.objects.count()
+    assert tasks.signaleringen_evalueren.delay().get() == 0  # safe to run twice

@@ -1,0 +1,90 @@
+"""Alerts under real concurrency (PostgreSQL): evaluations of the same crossing at the same
+moment raise it once and mail it once; bookings in parallel threads, each committing, still
+leave one running alert per threshold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from financien import services
+from financien.models import Reservering, Signalering
+from tests.factories import GebruikerFactory
+from tests.financien.conftest import D
+from tests.financien.test_postgres import DRADEN, tegelijk
+
+pytestmark = [pytest.mark.postgres]
+
+
+@pytest.fixture
+def scene(amsterdam, aanbieder):
+    budgethouder = GebruikerFactory(
+        email="budget@amsterdam.example", rollen=["budgethouder"], gemeenten=[amsterdam]
+    )
+    budgetpost = services.budgetpost_aanmaken(
+        door=budgethouder, gemeente=amsterdam, jaar=2026, wet="wmo", taakveld="6.71"
+    )
+    services.signaleringsdrempels_vastleggen(
+        door=budgethouder, gemeente=amsterdam, soort="prognose", percentages=[]
+    )
+    services.budget_toekennen(
+        door=budgethouder,
+        budgetpost=budgetpost,
+        bedrag=D("10000.00"),
+        reden="Begroting",
+        idempotentiesleutel="begroting",
+    )
+    mail.outbox.clear()
+    return budgetpost
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gelijktijdige_evaluaties_signaleren_een_keer(scene, aanbieder, monkeypatch):
+    # Book without evaluating, then let every thread evaluate the same crossing at once.
+    monkeypatch.setattr(
+        "financien.services.reserveringen.signaleren_na_commit", lambda **kwargs: None
+    )
+    services.reservering_boeken(
+        door=None,
+        budgetpost=scene,
+        zorgaanbieder=aanbieder,
+        bedrag=D("8500.00"),
+        bron_id="t1",
+        idempotentiesleutel="t1",
+    )
+    taken: list[Callable[[], Any]] = [
+        lambda: len(services.signaleringen_evalueren(budgetpost_ids=[scene.pk]))
+        for _ in range(DRADEN)
+    ]
+    uitkomsten = tegelijk(taken)
+    assert sorted(uitkomsten) == [0] * (DRADEN - 1) + [1], uitkomsten
+    assert list(Signalering.objects.values_list("soort", "drempel")) == [("budgetpost", 80)]
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gelijktijdige_boekingen_laten_een_lopende_signalering_per_drempel(scene, aanbieder):
+    """Every booking commits and evaluates after its commit, in its own thread."""
+
+    def boek(i: int) -> Callable[[], str]:
+        return lambda: str(
+            services.reservering_boeken(
+                door=None,
+                budgetpost=scene,
+                zorgaanbieder=aanbieder,
+                bedrag=D("1250.00"),
+                bron_id=f"t{i}",
+                idempotentiesleutel=f"t{i}",
+            ).soort
+        )
+
+    assert tegelijk([boek(i) for i in range(DRADEN)]) == ["reservering"] * DRADEN
+    assert Reservering.objects.count() == DRADEN
+    lopend = sorted(
+        Signalering.objects.filter(beeindigd_op__isnull=True).values_list("soort", "drempel")
+    )
+    assert lopend == [("budgetpost", 80), ("budgetpost", 90), ("budgetpost", 100)]
+    assert Signalering.objects.count() == 3
