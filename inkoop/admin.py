@@ -600,3 +600,7 @@ class ClientstopStatusWijzigingAdmin(AlleenLezenAdmin):
         return ClientstopStatusWijziging.objects.filter(
             clientstop__in=selectors.clientstops_zichtbaar(gebruiker=actor(request)).values("pk")
         )
+
+
+# Clients and toewijzingen (read only); verzoeken (315/317) and start/stop meldingen (305/307).
+from inkoop import admin_toewijzingen, admin_verzoeken  # noqa: E402, F401

@@ -132,3 +132,106 @@ class Sortering(models.TextChoices):
 #: Upper bounds that keep reported figures plausible.
 MAX_WACHTTIJD_DAGEN = 3650
 MAX_PLAATSEN = 100_000
+
+
+# --- Opdrachten (toewijzingen) --------------------------------------------------------------
+
+
+class ToewijzingStatus(models.TextChoices):
+    """Where a toewijzing stands. ``ingetrokken``: ended early by the gemeente (a new einddatum
+    with a RedenWijziging); ``verwijderd``: removed as if never issued (RedenWijziging 13,
+    einddatum = ingangsdatum, CS335); ``beeindigd`` is not a status: an einddatum in the past
+    says so."""
+
+    ACTIEF = "actief", _("Actief")
+    INGETROKKEN = "ingetrokken", _("Ingetrokken")
+    VERWIJDERD = "verwijderd", _("Verwijderd")
+
+
+class ToewijzingGebeurtenis(models.TextChoices):
+    """What a history row of a toewijzing records."""
+
+    VERSTREKT = "verstrekt", _("Verstrekt")
+    GEWIJZIGD = "gewijzigd", _("Gewijzigd")
+    INGETROKKEN = "ingetrokken", _("Ingetrokken")
+    VERWIJDERD = "verwijderd", _("Verwijderd")
+    OVERGENOMEN = "overgenomen", _("Overgenomen uit een eerder systeem (301)")
+    ZORG_GESTART = "zorg_gestart", _("Start zorg gemeld (305)")
+    ZORG_GESTOPT = "zorg_gestopt", _("Stop zorg gemeld (307)")
+    MELDING_VERWIJDERD = "melding_verwijderd", _("Start- of stopmelding verwijderd")
+
+
+#: RedenWijziging (WMO002/JZ002) 13: Verwijderd. Einddatum must equal Ingangsdatum (CS335).
+REDEN_VERWIJDERD = "13"
+
+#: Frequentie (WMO757) 6: Totaal binnen geldigheidsduur toewijzing. Only then may the volume
+#: of an existing toewijzing change (IV066).
+FREQUENTIE_TOTAAL = "6"
+
+#: RedenWijziging 01: Administratieve correctie (vervallen); no longer used (CS336).
+REDEN_VERVALLEN = "01"
+
+#: RedenWijziging (WMO002/JZ002): the codes a change or withdrawal may carry. 01 is
+#: vervallen (CS336); 13 (verwijderd) only through removal (CS335).
+REDENEN_WIJZIGING: dict[str, str] = {
+    "02": "Cliënt overleden",
+    "03": "Contractwijziging",
+    "04": "Herbeoordeling: verlenging toewijzing",
+    "05": "Herbeoordeling: verkorting toewijzing",
+    "06": "Uitstroom naar ander domein",
+    "07": "Verhuizing naar een andere gemeente",
+    "08": "Wijziging leveringsvorm",
+    "09": "Overstap naar andere aanbieder",
+    "10": "Overgang naar nieuwe bekostigingssystematiek",
+    "11": "Gemeentelijke herindeling",
+    "12": "Geïnitieerd door de aanbieder",
+    "14": "Administratieve correctie",
+}
+
+#: Allowed status transitions of a toewijzing. A change (einddatum, budget, volume) keeps it
+#: actief; a withdrawal may be shortened further; removal ends everything.
+TOEWIJZING_TRANSITIES: dict[str, frozenset[str]] = {
+    ToewijzingStatus.ACTIEF: frozenset(
+        {ToewijzingStatus.ACTIEF, ToewijzingStatus.INGETROKKEN, ToewijzingStatus.VERWIJDERD}
+    ),
+    ToewijzingStatus.INGETROKKEN: frozenset(
+        {ToewijzingStatus.INGETROKKEN, ToewijzingStatus.VERWIJDERD}
+    ),
+    ToewijzingStatus.VERWIJDERD: frozenset(),
+}
+
+#: iWmo productcategorieën 11-14 (hulpmiddelen en woonvoorzieningen) may overlap, also with
+#: each other and with a generieke toewijzing (TR302).
+STAPELING_TOEGESTAAN_WMO = frozenset({"11", "12", "13", "14"})
+
+
+class VerzoekSoort(models.TextChoices):
+    VOT = "vot", _("Verzoek om toewijzing (315)")
+    VOW = "vow", _("Verzoek om wijziging (317)")
+
+
+class VerzoekStatus(models.TextChoices):
+    """A verzoek in the regisseur's work queue. Open and in onderzoek count as open for
+    TR374 (one open verzoek per client per provider)."""
+
+    OPEN = "open", _("Open")
+    IN_ONDERZOEK = "in_onderzoek", _("In onderzoek")
+    TOEGEKEND = "toegekend", _("Toegekend")
+    AFGEWEZEN = "afgewezen", _("Afgewezen")
+
+
+VERZOEK_OPEN = frozenset({VerzoekStatus.OPEN, VerzoekStatus.IN_ONDERZOEK})
+
+VERZOEK_TRANSITIES: dict[str, frozenset[str]] = {
+    VerzoekStatus.OPEN: frozenset(
+        {VerzoekStatus.IN_ONDERZOEK, VerzoekStatus.TOEGEKEND, VerzoekStatus.AFGEWEZEN}
+    ),
+    VerzoekStatus.IN_ONDERZOEK: frozenset({VerzoekStatus.TOEGEKEND, VerzoekStatus.AFGEWEZEN}),
+    VerzoekStatus.TOEGEKEND: frozenset(),
+    VerzoekStatus.AFGEWEZEN: frozenset(),
+}
+
+
+class RegiemeldingSoort(models.TextChoices):
+    START = "start", _("Start zorg (305)")
+    STOP = "stop", _("Stop zorg (307)")

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "ci-only-insecure-key")
+# A small demo region keeps the tests that build it fast.
+os.environ.setdefault("DEMO_CLIENTEN", "25")
 
 from config.settings.base import *  # noqa: F403
 

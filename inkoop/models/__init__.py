@@ -7,9 +7,17 @@ from inkoop.models.inkooptraject import (
     Perceel,
     PerceelProduct,
 )
+from inkoop.models.toewijzing import Client, Toewijzing, Toewijzingnummering, ToewijzingWijziging
+from inkoop.models.verzoek import (
+    Regiemelding,
+    Verzoek,
+    VerzoekReferentie,
+    VerzoekStatusWijziging,
+)
 
 __all__ = [
     "Capaciteitsmelding",
+    "Client",
     "Clientstop",
     "ClientstopStatusWijziging",
     "Inkooptraject",
@@ -18,4 +26,11 @@ __all__ = [
     "InschrijvingTarief",
     "Perceel",
     "PerceelProduct",
+    "Regiemelding",
+    "Toewijzing",
+    "ToewijzingWijziging",
+    "Toewijzingnummering",
+    "Verzoek",
+    "VerzoekReferentie",
+    "VerzoekStatusWijziging",
 ]
