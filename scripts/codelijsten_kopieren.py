@@ -12,6 +12,9 @@ Sources (all under ``../shared/istandaarden/codelijsten/``):
   (CBS gemeentelijke indeling per 1 januari 2026; code, naam, provincie)
 - ``xsd-enumeraties/iwmo-3.2_LDT_ProductCategorie.csv`` -> ``kern/data/productcategorie-wmo.csv``
 - ``xsd-enumeraties/ijw-3.2_LDT_ProductCategorie.csv`` -> ``kern/data/productcategorie-jw.csv``
+- ``xsd-enumeraties/iwmo-3.2_LDT_RetourCode.csv`` -> ``declaraties/data/retourcodes-wmo.csv``
+- ``xsd-enumeraties/ijw-3.2_LDT_RetourCode.csv`` -> ``declaraties/data/retourcodes-jw.csv``
+  (the Dutch texts of the retourcodes, ``declaraties/retourcodes.py``)
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHARED = ROOT.parent / "shared" / "istandaarden" / "codelijsten"
 DATA = ROOT / "kern" / "data"
+DECLARATIES_DATA = ROOT / "declaraties" / "data"
 
 GEMEENTE_RIJ = re.compile(r"^\|\s*(\d{4})\s*\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|")
 
@@ -51,13 +55,19 @@ def verwachte_bestanden(shared: Path = DEFAULT_SHARED) -> dict[Path, str]:
         DATA / "productcategorie-jw.csv": (
             shared / "xsd-enumeraties" / "ijw-3.2_LDT_ProductCategorie.csv"
         ).read_text("utf-8"),
+        DECLARATIES_DATA / "retourcodes-wmo.csv": (
+            shared / "xsd-enumeraties" / "iwmo-3.2_LDT_RetourCode.csv"
+        ).read_text("utf-8"),
+        DECLARATIES_DATA / "retourcodes-jw.csv": (
+            shared / "xsd-enumeraties" / "ijw-3.2_LDT_RetourCode.csv"
+        ).read_text("utf-8"),
     }
 
 
 def main() -> int:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SHARED
-    DATA.mkdir(parents=True, exist_ok=True)
     for path, content in verwachte_bestanden(shared).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, "utf-8")
         print(f"geschreven: {path.relative_to(ROOT)}")
     return 0

@@ -1,0 +1,306 @@
+"""Loading the :class:`~declaraties.regels.DeclaratieContext` of one 323 from the database,
+in a fixed number of queries whatever the number of prestaties (pinned by a test).
+
+The queries, per message:
+
+1. the toewijzingen of this provider at this gemeente in this wet for the BSNs of the message
+   (all of them, ended and removed ones too), with client BSN, product and category codes;
+2. what was approved on those toewijzingen before, aggregated per toewijzing, month, eenheid
+   and debit/credit (one ``GROUP BY``);
+3. the approved debits the credits of the message refer to;
+4. the keys of the approved, not credited debits on those toewijzingen (TR389);
+5. which ReferentieNummers of the message this provider used before (TR314);
+6. whether the BerichtIdentificatie (TR056) or 7. the DeclaratieNummer (TR333) was used
+   before, and 8. the latest DeclaratiePeriode (TR318);
+9. the CBS gemeentecodes; 10. the product list of the wet; 11. the provider's contract
+   tariffs for this gemeente; 12. the rules the gemeente switched off.
+
+Only declarations that count as sent (``Declaratie.geteld``) take part in 5-8.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+
+from contracten.constants import CONTRACT_LOPEND
+from contracten.models import Product, Tariefperiode, Zorgaanbieder
+from declaraties.constants import DebetCredit, PrestatieStatus
+from declaraties.models import Declaratie, Prestatie, RegelInstelling
+from declaraties.regels import (
+    DeclaratieContext,
+    EerdereDebet,
+    Omvang,
+    Tarief,
+    Toewijzing,
+    VerbruikRij,
+)
+from inkoop.models import Toewijzing as ToewijzingModel
+from iwmo_jw.codec.modellen import Bericht323
+from kern.models import Gemeente
+
+#: Statuses of a prestatie that was approved (whatever happened to it afterwards).
+GOEDGEKEURD = (
+    PrestatieStatus.TOEGEKEND,
+    PrestatieStatus.IN_BETAALBATCH,
+    PrestatieStatus.BETAALD,
+    PrestatieStatus.GECREDITEERD,
+)
+#: Approved and not credited.
+OPEN_GOEDGEKEURD = (
+    PrestatieStatus.TOEGEKEND,
+    PrestatieStatus.IN_BETAALBATCH,
+    PrestatieStatus.BETAALD,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ToewijzingRij:
+    """What the pipeline needs of a toewijzing beyond the rules: its row and its reservation
+    source (financien books against ``uuid``)."""
+
+    pk: int
+    uuid: str
+    productcategorie_id: int | None
+    product_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Geladen:
+    context: DeclaratieContext
+    toewijzingen: dict[int, ToewijzingRij]
+
+
+def context_laden(
+    *,
+    bericht: Bericht323,
+    gemeente: Gemeente,
+    zorgaanbieder: Zorgaanbieder,
+    wet: str,
+    ontvangstdatum: date,
+) -> Geladen:
+    """Load everything the rules need for ``bericht`` (see the module docstring)."""
+    decl = bericht.declaratie
+    bsns = {c.bsn for c in decl.clienten}
+    referenties = {
+        p.product_referentie.referentie_nummer for c in decl.clienten for p in c.prestaties
+    }
+    vorige = {
+        p.product_referentie.vorig_referentie_nummer
+        for c in decl.clienten
+        for p in c.prestaties
+        if p.product_referentie.vorig_referentie_nummer
+    }
+
+    # 1. Toewijzingen.
+    rijen = list(
+        ToewijzingModel.objects.filter(
+            gemeente=gemeente, wet=wet, zorgaanbieder=zorgaanbieder, client__bsn__in=bsns
+        ).values(
+            "pk",
+            "uuid",
+            "nummer",
+            "client__bsn",
+            "ingangsdatum",
+            "einddatum",
+            "productcategorie_id",
+            "productcategorie__code",
+            "product_id",
+            "product__productcode",
+            "product__uitvoeringsvariant",
+            "volume",
+            "eenheid",
+            "frequentie",
+            "budget_bedrag",
+            "reden_wijziging",
+            "status",
+        )
+    )
+    toewijzingen = [
+        Toewijzing(
+            toewijzing_nummer=r["nummer"],
+            bsn=r["client__bsn"],
+            ingangsdatum=r["ingangsdatum"],
+            einddatum=r["einddatum"],
+            product_categorie=r["productcategorie__code"],
+            product_code=r["product__productcode"],
+            omvang=Omvang(r["volume"], r["eenheid"], r["frequentie"])
+            if r["volume"] is not None
+            else None,
+            budget=r["budget_bedrag"],
+            reden_wijziging=r["reden_wijziging"] or None,
+            status=r["status"],
+            uitvoeringsvariant=r["product__uitvoeringsvariant"] or None,
+        )
+        for r in rijen
+    ]
+    toewijzing_pks = [r["pk"] for r in rijen]
+
+    # 2. Earlier approved use, aggregated.
+    verbruik = [
+        VerbruikRij(
+            toewijzing_nummer=r["toewijzingnummer"],
+            maand=r["maand"].date() if hasattr(r["maand"], "date") else r["maand"],
+            eenheid=r["eenheid"],
+            debet_credit=r["debet_credit"],
+            volume=r["volume"] or 0,
+            bedrag=r["bedrag"] or Decimal(0),
+        )
+        for r in Prestatie.objects.filter(toewijzing_id__in=toewijzing_pks, status__in=GOEDGEKEURD)
+        .annotate(maand=TruncMonth("periode_begin"))
+        .values("toewijzingnummer", "maand", "eenheid", "debet_credit")
+        .annotate(volume=Sum("geleverd_volume"), bedrag=Sum("ingediend_bedrag"))
+        .order_by()
+    ]
+
+    # 3. The debits the credits refer to.
+    debetten = [
+        EerdereDebet(
+            referentie_nummer=r["referentienummer"],
+            bsn=r["bsn"],
+            toewijzing_nummer=r["toewijzingnummer"],
+            product_categorie=r["productcategorie"],
+            product_code=r["productcode"],
+            begindatum=r["periode_begin"],
+            einddatum=r["periode_eind"],
+            geleverd_volume=r["geleverd_volume"],
+            eenheid=r["eenheid"],
+            bedrag=r["ingediend_bedrag"],
+            gecrediteerd=r["status"] == PrestatieStatus.GECREDITEERD,
+        )
+        for r in (
+            Prestatie.objects.filter(
+                zorgaanbieder=zorgaanbieder,
+                declaratie__wet=wet,
+                referentienummer__in=vorige,
+                debet_credit=DebetCredit.DEBET,
+                status__in=GOEDGEKEURD,
+            ).values(
+                "referentienummer",
+                "bsn",
+                "toewijzingnummer",
+                "productcategorie",
+                "productcode",
+                "periode_begin",
+                "periode_eind",
+                "geleverd_volume",
+                "eenheid",
+                "ingediend_bedrag",
+                "status",
+            )
+            if vorige
+            else []
+        )
+    ]
+
+    # 4. Keys of open approved debits (TR389).
+    open_debetten = list(
+        Prestatie.objects.filter(
+            toewijzing_id__in=toewijzing_pks,
+            debet_credit=DebetCredit.DEBET,
+            status__in=OPEN_GOEDGEKEURD,
+        ).values_list(
+            "toewijzingnummer", "periode_begin", "periode_eind", "productcategorie", "productcode"
+        )
+    )
+
+    # 5-8. Earlier declarations of this provider.
+    geteld = Declaratie.objects.filter(zorgaanbieder=zorgaanbieder, wet=wet, geteld=True)
+    bekende_referenties = set(
+        Prestatie.objects.filter(
+            zorgaanbieder=zorgaanbieder,
+            declaratie__wet=wet,
+            declaratie__geteld=True,
+            referentienummer__in=referenties,
+        ).values_list("referentienummer", flat=True)
+    )
+    bekende_identificaties = set(
+        Declaratie.objects.filter(
+            zorgaanbieder=zorgaanbieder, berichtidentificatie=bericht.header.identificatie
+        ).values_list("berichtidentificatie", flat=True)
+    )
+    bekende_nummers = set(
+        geteld.filter(declaratienummer=decl.declaratie_nummer).values_list(
+            "declaratienummer", flat=True
+        )
+    )
+    vorige_periode = (
+        geteld.filter(gemeente=gemeente)
+        .order_by("-periode_begin")
+        .values_list("periode_begin", flat=True)
+        .first()
+    )
+
+    # 9-12. Reference data and the provider's tariffs.
+    gemeentecodes = Gemeente.objects.values_list("code", flat=True)
+    producten = Product.objects.filter(categorie__wet=wet).values_list(
+        "categorie__code", "productcode"
+    )
+    tarieven = [
+        Tarief(
+            product_categorie=r["product__categorie__code"],
+            product_code=r["product__productcode"],
+            eenheid=r["eenheid"],
+            bedrag=r["bedrag"],
+            ingangsdatum=r["ingangsdatum"],
+            einddatum=_vroegste(r["einddatum"], r["contract__einddatum"]),
+        )
+        for r in Tariefperiode.objects.filter(
+            is_vervangen=False,
+            contract__zorgaanbieder=zorgaanbieder,
+            contract__gemeenten=gemeente,
+            contract__status__in=CONTRACT_LOPEND,
+            product__categorie__wet=wet,
+        ).values(
+            "product__categorie__code",
+            "product__productcode",
+            "eenheid",
+            "bedrag",
+            "ingangsdatum",
+            "einddatum",
+            "contract__einddatum",
+        )
+    ]
+    uitgeschakeld = RegelInstelling.objects.filter(
+        gemeente=gemeente, wet=wet, uitgeschakeld=True
+    ).values_list("regel", flat=True)
+
+    context = DeclaratieContext.maak(
+        ontvangstdatum=ontvangstdatum,
+        toewijzingen=toewijzingen,
+        verbruik=verbruik,
+        debetten=debetten,
+        open_debetten=open_debetten,
+        bekende_referenties=bekende_referenties,
+        bekende_berichtidentificaties=bekende_identificaties,
+        bekende_declaratienummers=bekende_nummers,
+        vorige_declaratieperiode=vorige_periode,
+        gemeentecodes=gemeentecodes,
+        producten=producten,
+        tarieven=tarieven,
+        uitgeschakeld=uitgeschakeld,
+    )
+    return Geladen(
+        context=context,
+        toewijzingen={
+            r["nummer"]: ToewijzingRij(
+                pk=r["pk"],
+                uuid=str(r["uuid"]),
+                productcategorie_id=r["productcategorie_id"],
+                product_id=r["product_id"],
+            )
+            for r in rijen
+        },
+    )
+
+
+def _vroegste(a: date | None, b: date | None) -> date | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)

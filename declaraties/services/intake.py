@@ -1,0 +1,763 @@
+"""Every write of declaraties: intake through the three channels and the one path they share.
+
+**One path.** A 323 message (berichtenbox handler), an Excel sheet and an API body each
+become the codec's ``Bericht323``; :func:`_verwerken` then loads the context of the whole
+message (a fixed number of queries), runs levels 3 and 4 (``declaraties.regels``), stores
+the declaration and every prestatie with its outcome (bulk inserts), books what was granted
+in financien (:func:`financien.services.declaratie_boeken`, a fixed number of queries too)
+and writes the 325: into the outbox for a message, on the declaration for the other two
+channels. All of it in one transaction: a failure halfway leaves only the raw input and the
+failure.
+
+**Raw input first.** A message is stored by the berichtenbox before it is read. An Excel or
+API submission is stored as an :class:`~declaraties.models.Invoer` in its own transaction
+before anything else; the same idempotency key with the same bytes returns the first
+declaration, with other bytes it is refused (``idempotentiesleutel_conflict``, 409); a key
+whose processing failed is processed again.
+
+**Concurrency.** The provider's row and then the toewijzingen of the message are locked (in
+pk order) before the context is read, so two declarations of one provider are assessed one
+after the other and the second sees what the first granted (TR321/TR322/TR369 stay hard,
+TR056/TR314/TR318/TR333 see the other message).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Avg
+from django.utils import timezone
+
+from contracten.models import Zorgaanbieder
+from contracten.selectors import zorgaanbieder_id_van
+from declaraties.antwoord import declaratieantwoord, technisch_afgekeurd
+from declaraties.constants import (
+    DECLARATIE_TRANSITIES,
+    DebetCredit,
+    DeclaratieStatus,
+    Kanaal,
+    PrestatieStatus,
+)
+from declaraties.laden import OPEN_GOEDGEKEURD, context_laden
+from declaraties.models import (
+    Beoordelingsinstelling,
+    Declaratie,
+    DeclaratieStatusWijziging,
+    Invoer,
+    Prestatie,
+    PrestatieStatusWijziging,
+)
+from declaraties.regels import Beoordeling, beoordelen
+from declaraties.steekproef import Instelling, Kandidaat, te_beoordelen
+from financien.constants import BronType
+from financien.models import Reservering
+from financien.selectors import budgetpost_voor
+from financien.services import Realisatiedeel, declaratie_boeken
+from inkoop.models import Toewijzing
+from iwmo_jw.codec import CodecFout, Validatieresultaat, niveau2_meldingen, serialize
+from iwmo_jw.codec.modellen import Bericht323
+from iwmo_jw.models import InkomendBericht
+from iwmo_jw.services import bericht_uitgaand_vastleggen
+from kern.audit import audit_vastleggen
+from kern.constants import AuditActie, Rol, Wet
+from kern.exceptions import Conflict, DomeinFout, GeenToegang
+from kern.models import Gebruiker, Gemeente
+from kern.perioden import plus_werkdagen
+
+#: The 325 is due within ten working days of receipt (IV087).
+ANTWOORDTERMIJN_WERKDAGEN = 10
+
+#: Header-level codes that mean "accepted for assessment".
+_GEEN_FOUT = "0200"
+_VOLLEDIG_TOEGEKEND = "8001"
+_TECHNISCH = "0001"
+
+
+def _nieuwe_identificatie() -> str:
+    """BerichtIdentificatie of a 325 (max 12 characters, unique per sender: 48 random bits;
+    the outbox's unique constraint is the last defence)."""
+    return uuid.uuid4().hex[:12]
+
+
+def _wet(model: Bericht323) -> str:
+    return Wet.WMO if model.soort.standaard == "iwmo" else Wet.JW
+
+
+def _euro(bedrag: Decimal, debet_credit: str) -> Decimal:
+    return -bedrag if debet_credit == DebetCredit.CREDIT else bedrag
+
+
+@dataclass(frozen=True, slots=True)
+class Verwerking:
+    """What a submission through Excel or the API gives back: the declaration with its
+    outcome, and whether this call processed it (False: the answer of an earlier call)."""
+
+    declaratie: Declaratie
+    nieuw: bool
+
+
+# --- The shared path ---------------------------------------------------------------------
+
+
+def _vergrendel_toewijzingen(
+    *, gemeente: Gemeente, zorgaanbieder: Zorgaanbieder, wet: str, bsns: set[str]
+) -> None:
+    """Lock the provider, then its toewijzingen in the message (pk order): declarations of one
+    provider are assessed one after the other, so the rules across messages (TR056, TR314,
+    TR318, TR333) and the limits of a toewijzing (TR321, TR322, TR369) see what the other
+    granted. Providers do not wait for each other."""
+    list(Zorgaanbieder.objects.select_for_update().filter(pk=zorgaanbieder.pk).values("pk"))
+    list(
+        Toewijzing.objects.select_for_update(of=("self",))
+        .filter(gemeente=gemeente, wet=wet, zorgaanbieder=zorgaanbieder, client__bsn__in=bsns)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _declaratieregel(model: Bericht323, beoordeling: Beoordeling) -> tuple[str, bool]:
+    """The declaration-level code of the answer and whether the declaration counts as sent."""
+    if beoordeling.header:
+        return beoordeling.header[0].retourcode, False
+    if beoordeling.declaratie:
+        return beoordeling.declaratie[0].retourcode, False
+    if beoordeling.volledig_toegekend:
+        return _VOLLEDIG_TOEGEKEND, True
+    return _GEEN_FOUT, True
+
+
+def _verwerken(
+    *,
+    model: Bericht323,
+    kanaal: str,
+    gemeente: Gemeente,
+    zorgaanbieder: Zorgaanbieder,
+    ontvangen_op: datetime,
+    door: Gebruiker | None,
+    bericht: InkomendBericht | None = None,
+    invoer: Invoer | None = None,
+) -> Declaratie:
+    wet = _wet(model)
+    decl = model.declaratie
+    bsns = {c.bsn for c in decl.clienten}
+    _vergrendel_toewijzingen(gemeente=gemeente, zorgaanbieder=zorgaanbieder, wet=wet, bsns=bsns)
+    ontvangstdatum = timezone.localtime(ontvangen_op).date()
+    geladen = context_laden(
+        bericht=model,
+        gemeente=gemeente,
+        zorgaanbieder=zorgaanbieder,
+        wet=wet,
+        ontvangstdatum=ontvangstdatum,
+    )
+    beoordeling = beoordelen(model, geladen.context)
+    code, geteld = _declaratieregel(model, beoordeling)
+    totaal = _euro(
+        decl.totaal_ingediend_bedrag.totaal_bedrag, decl.totaal_ingediend_bedrag.debet_credit
+    )
+    declaratie = Declaratie.objects.create(
+        gemeente=gemeente,
+        wet=wet,
+        zorgaanbieder=zorgaanbieder,
+        kanaal=kanaal,
+        bericht=bericht,
+        invoer=invoer,
+        berichtidentificatie=model.header.identificatie,
+        declaratienummer=decl.declaratie_nummer,
+        periode_begin=decl.declaratie_periode.begindatum,
+        periode_eind=decl.declaratie_periode.einddatum,
+        dagtekening=decl.declaratie_dagtekening,
+        totaal_ingediend_bedrag=totaal,
+        retourcode=code,
+        clientcodes={
+            str(ci): [b.retourcode for b in bevindingen]
+            for ci, bevindingen in beoordeling.clienten.items()
+        },
+        geteld=geteld,
+        status=DeclaratieStatus.ONTVANGEN,
+        ontvangen_op=ontvangen_op,
+        uiterste_antwoorddatum=plus_werkdagen(ontvangstdatum, ANTWOORDTERMIJN_WERKDAGEN),
+    )
+
+    # The prestaties with their outcome, in message order.
+    uitkomsten = {(u.client_index, u.prestatie_index): u for u in beoordeling.prestaties}
+    bovencodes = ",".join(b.retourcode for b in (*beoordeling.header, *beoordeling.declaratie))
+    rijen: list[Prestatie] = []
+    for ci, client in enumerate(decl.clienten):
+        for pi, p in enumerate(client.prestaties):
+            uitkomst = uitkomsten.get((ci, pi))
+            toewijzing = geladen.toewijzingen.get(p.toewijzing_nummer)
+            toegekend = uitkomst is not None and uitkomst.toegekend
+            rijen.append(
+                Prestatie(
+                    declaratie=declaratie,
+                    regelnummer=len(rijen) + 1,
+                    zorgaanbieder=zorgaanbieder,
+                    bsn=client.bsn,
+                    toewijzing_id=toewijzing.pk if toewijzing else None,
+                    toewijzingnummer=p.toewijzing_nummer,
+                    referentienummer=p.product_referentie.referentie_nummer,
+                    vorig_referentienummer=p.product_referentie.vorig_referentie_nummer or "",
+                    productcategorie=p.product_categorie,
+                    productcode=p.product_code,
+                    periode_begin=p.product_periode.begindatum,
+                    periode_eind=p.product_periode.einddatum,
+                    geleverd_volume=p.geleverd_volume,
+                    eenheid=p.eenheid,
+                    product_tarief=p.product_tarief,
+                    ingediend_bedrag=p.ingediend_bedrag.bedrag,
+                    debet_credit=p.ingediend_bedrag.debet_credit,
+                    status=PrestatieStatus.TOEGEKEND if toegekend else PrestatieStatus.AFGEWEZEN,
+                    retourcodes=(
+                        ",".join(uitkomst.retourcodes)[:40] if uitkomst is not None else bovencodes
+                    ),
+                    toegekend_bedrag=p.ingediend_bedrag.bedrag if toegekend else Decimal(0),
+                )
+            )
+
+    aangehouden = _te_beoordelen(
+        rijen, declaratie=declaratie, zorgaanbieder=zorgaanbieder, geteld=geteld
+    )
+
+    # Approved credits undo their debits: link them and mark the debits gecrediteerd.
+    credits = {
+        r.vorig_referentienummer: r
+        for r in rijen
+        if r.status == PrestatieStatus.TOEGEKEND and r.debet_credit == DebetCredit.CREDIT
+    }
+    debetten = (
+        list(
+            Prestatie.objects.filter(
+                zorgaanbieder=zorgaanbieder,
+                declaratie__wet=wet,
+                referentienummer__in=credits,
+                debet_credit=DebetCredit.DEBET,
+                status__in=OPEN_GOEDGEKEURD,
+            ).only("pk", "referentienummer", "status", "toewijzing_id")
+        )
+        if credits
+        else []
+    )
+    for debet in debetten:
+        credit = credits[debet.referentienummer]
+        credit.gecrediteerde_prestatie = debet
+        if credit.toewijzing_id is None:
+            credit.toewijzing_id = debet.toewijzing_id
+    Prestatie.objects.bulk_create(rijen, batch_size=2000)
+    if debetten:
+        PrestatieStatusWijziging.objects.bulk_create(
+            [
+                PrestatieStatusWijziging(
+                    prestatie=d,
+                    van_status=d.status,
+                    naar_status=PrestatieStatus.GECREDITEERD,
+                    reden=f"Gecrediteerd in declaratie {decl.declaratie_nummer}.",
+                    door=door if door is not None and door.pk else None,
+                )
+                for d in debetten
+            ]
+        )
+        Prestatie.objects.filter(pk__in=[d.pk for d in debetten]).update(
+            status=PrestatieStatus.GECREDITEERD
+        )
+
+    audit_vastleggen(
+        gebruiker=door,
+        actie=AuditActie.AANGEMAAKT,
+        obj=declaratie,
+        na={
+            "kanaal": kanaal,
+            "declaratienummer": decl.declaratie_nummer,
+            "prestaties": len(rijen),
+            "afgewezen": sum(1 for r in rijen if r.status == PrestatieStatus.AFGEWEZEN),
+            "aangehouden": aangehouden,
+            "retourcode": code,
+        },
+    )
+    if aangehouden:
+        _declaratie_status(
+            declaratie,
+            DeclaratieStatus.IN_BEOORDELING,
+            door=door,
+            reden=f"{aangehouden} prestatie(s) ter beoordeling aangehouden.",
+        )
+        return declaratie
+    _afronden(
+        declaratie=declaratie,
+        model=model,
+        beoordeling=beoordeling,
+        rijen=rijen,
+        uuids={rij.pk: rij.uuid for rij in geladen.toewijzingen.values()},
+        door=door,
+    )
+    return declaratie
+
+
+def _declaratie_status(
+    declaratie: Declaratie, naar: str, *, door: Gebruiker | None, reden: str = ""
+) -> None:
+    """The one way a declaration changes status: checked against the transitions table,
+    recorded in its history."""
+    van = declaratie.status
+    if naar not in DECLARATIE_TRANSITIES[van]:
+        raise DomeinFout(
+            f"Een declaratie met status {DeclaratieStatus(van).label.lower()} kan niet naar "
+            f"{DeclaratieStatus(naar).label.lower()}.",
+            code="statusovergang_ongeldig",
+        )
+    declaratie.status = naar
+    declaratie.save(update_fields=["status"])
+    DeclaratieStatusWijziging.objects.create(
+        declaratie=declaratie,
+        van_status=van,
+        naar_status=naar,
+        reden=reden[:255],
+        door=door if door is not None and door.pk else None,
+    )
+
+
+def _te_beoordelen(
+    rijen: list[Prestatie], *, declaratie: Declaratie, zorgaanbieder: Zorgaanbieder, geteld: bool
+) -> int:
+    """Hold the approved debit lines the gemeente's review settings select (two queries at
+    most, whatever the number of lines); returns how many were held."""
+    if not geteld:
+        return 0
+    instelling = Beoordelingsinstelling.objects.filter(
+        gemeente_id=declaratie.gemeente_id, wet=declaratie.wet
+    ).first()
+    if instelling is None:
+        return 0
+    kandidaten = [
+        Kandidaat(
+            sleutel=i,
+            referentienummer=r.referentienummer,
+            productcode=r.productcode,
+            bedrag=r.ingediend_bedrag,
+        )
+        for i, r in enumerate(rijen)
+        if r.status == PrestatieStatus.TOEGEKEND and r.debet_credit == DebetCredit.DEBET
+    ]
+    gemiddelden: dict[str, Decimal] = {}
+    if instelling.afwijking_factor is not None and kandidaten:
+        gemiddelden = {
+            code: gemiddelde
+            for code, gemiddelde in Prestatie.objects.filter(
+                zorgaanbieder=zorgaanbieder,
+                declaratie__wet=declaratie.wet,
+                debet_credit=DebetCredit.DEBET,
+                status__in=OPEN_GOEDGEKEURD,
+                productcode__in={k.productcode for k in kandidaten},
+            )
+            .values("productcode")
+            .annotate(gemiddelde=Avg("ingediend_bedrag"))
+            .values_list("productcode", "gemiddelde")
+            .order_by()
+            if gemiddelde is not None
+        }
+    gekozen = te_beoordelen(
+        kandidaten,
+        instelling=Instelling(
+            steekproef_percentage=instelling.steekproef_percentage,
+            bedrag_drempel=instelling.bedrag_drempel,
+            afwijking_factor=instelling.afwijking_factor,
+        ),
+        zaad=f"{zorgaanbieder.agb_code}:{declaratie.berichtidentificatie}:{declaratie.declaratienummer}",
+        gemiddelden=gemiddelden,
+    )
+    for i, redenen in gekozen.items():
+        rij = rijen[i]
+        rij.status = PrestatieStatus.IN_BEOORDELING
+        rij.toegekend_bedrag = Decimal(0)
+        rij.beoordelingsredenen = ",".join(redenen)
+    return len(gekozen)
+
+
+def _afronden(
+    *,
+    declaratie: Declaratie,
+    model: Bericht323,
+    beoordeling: Beoordeling,
+    rijen: list[Prestatie],
+    uuids: dict[int, str],
+    door: Gebruiker | None,
+) -> None:
+    """Book what was granted, write the 325 and mark the declaration answered."""
+    _boeken(declaratie=declaratie, rijen=rijen, uuids=uuids, door=door)
+    antwoord = declaratieantwoord(
+        model, beoordeling, identificatie=_nieuwe_identificatie(), dagtekening=timezone.localdate()
+    )
+    data = serialize(antwoord)
+    if declaratie.bericht is not None:
+        declaratie.antwoord = bericht_uitgaand_vastleggen(data=data, antwoord_op=declaratie.bericht)
+    else:
+        declaratie.antwoord_inhoud = data
+    if declaratie.geteld:
+        declaratie.totaal_toegekend_bedrag = beoordeling.totaal_toegekend
+        declaratie.retourcode = (
+            _VOLLEDIG_TOEGEKEND if beoordeling.volledig_toegekend else _GEEN_FOUT
+        )
+    else:
+        declaratie.totaal_toegekend_bedrag = Decimal(0)
+    declaratie.beantwoord_op = timezone.now()
+    declaratie.save(
+        update_fields=[
+            "antwoord",
+            "antwoord_inhoud",
+            "totaal_toegekend_bedrag",
+            "retourcode",
+            "beantwoord_op",
+        ]
+    )
+    _declaratie_status(declaratie, DeclaratieStatus.BEANTWOORD, door=door)
+
+
+def _boeken(
+    *,
+    declaratie: Declaratie,
+    rijen: list[Prestatie],
+    uuids: dict[int, str],
+    door: Gebruiker | None,
+) -> None:
+    """Book the granted amounts per toewijzing and budget year (the year of the ProductPeriode)
+    in financien, in a fixed number of queries."""
+    per: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for rij in rijen:
+        if rij.status != PrestatieStatus.TOEGEKEND or rij.toewijzing_id is None:
+            continue
+        per[(rij.toewijzing_id, rij.periode_begin.year)] += _euro(
+            rij.toegekend_bedrag, rij.debet_credit
+        )
+    per = {k: v for k, v in per.items() if v != 0}
+    if not per:
+        return
+    uuids = dict(uuids)
+    ontbrekend = {pk for pk, _ in per} - set(uuids)
+    if ontbrekend:  # a credit on a toewijzing outside the message's BSNs: not expected
+        uuids.update(
+            {
+                pk: str(u)
+                for pk, u in Toewijzing.objects.filter(pk__in=ontbrekend).values_list("pk", "uuid")
+            }
+        )
+    bestaand = set(
+        Reservering.objects.filter(
+            bron_type=BronType.TOEWIJZING,
+            bron_id__in={uuids[pk] for pk, _ in per},
+            jaar__in={j for _, j in per},
+        ).values_list("bron_id", "jaar")
+    )
+    zonder = [(pk, jaar) for pk, jaar in per if (uuids[pk], jaar) not in bestaand]
+    budgetposten = {}
+    if zonder:
+        toewijzingen = Toewijzing.objects.select_related("productcategorie", "product").in_bulk(
+            {pk for pk, _ in zonder}
+        )
+        for pk, jaar in zonder:
+            t = toewijzingen[pk]
+            budgetposten[(pk, jaar)] = budgetpost_voor(
+                gemeente=declaratie.gemeente,
+                jaar=jaar,
+                wet=declaratie.wet,
+                productcategorie=t.productcategorie,
+                product=t.product,
+            )
+    declaratie_boeken(
+        door=door,
+        gemeente_id=declaratie.gemeente_id,
+        bron_id=str(declaratie.uuid),
+        delen=[
+            Realisatiedeel(
+                toewijzing=uuids[pk],
+                jaar=jaar,
+                bedrag=bedrag,
+                zorgaanbieder_id=declaratie.zorgaanbieder_id,
+                budgetpost=budgetposten.get((pk, jaar)),
+            )
+            for (pk, jaar), bedrag in sorted(per.items())
+        ],
+        idempotentiesleutel=f"declaratie:{declaratie.uuid}",
+        omschrijving=f"Declaratie {declaratie.declaratienummer}",
+    )
+
+
+# --- Channel: 323 message ---------------------------------------------------------------------
+
+
+def declaratie_bericht_verwerken(
+    bericht: InkomendBericht, resultaat: Validatieresultaat
+) -> Declaratie | None:
+    """The berichtenbox handler of the 323 (WMO323 and JW323). Runs inside the transaction
+    that marks the message processed. A message that failed level 2 is answered with a 325
+    carrying 0001 and counts as not sent."""
+    model = resultaat.bericht
+    if not isinstance(model, Bericht323):
+        raise DomeinFout("Dit is geen declaratiebericht (323).", code="geen_declaratie")
+    zorgaanbieder = Zorgaanbieder.objects.filter(agb_code=bericht.agb_code).first()
+    if zorgaanbieder is None:
+        raise DomeinFout(
+            f"Zorgaanbieder met AGB-code {bericht.agb_code} is niet bekend.",
+            code="zorgaanbieder_onbekend",
+        )
+    gemeente = bericht.gemeente
+    if gemeente is None:
+        raise DomeinFout("De ontvangende gemeente is niet bekend.", code="gemeente_onbekend")
+    if not resultaat.geldig:
+        return _technisch_afkeuren(
+            model=model,
+            resultaat=resultaat,
+            gemeente=gemeente,
+            zorgaanbieder=zorgaanbieder,
+            bericht=bericht,
+        )
+    return _verwerken(
+        model=model,
+        kanaal=Kanaal.BERICHT,
+        gemeente=gemeente,
+        zorgaanbieder=zorgaanbieder,
+        ontvangen_op=bericht.ontvangen_op,
+        door=None,
+        bericht=bericht,
+    )
+
+
+def _technisch_afkeuren(
+    *,
+    model: Bericht323,
+    resultaat: Validatieresultaat,
+    gemeente: Gemeente,
+    zorgaanbieder: Zorgaanbieder,
+    bericht: InkomendBericht | None = None,
+    invoer: Invoer | None = None,
+    ontvangen_op: datetime | None = None,
+) -> Declaratie:
+    decl = model.declaratie
+    ontvangen = ontvangen_op or (bericht.ontvangen_op if bericht else timezone.now())
+    declaratie = Declaratie.objects.create(
+        gemeente=gemeente,
+        wet=_wet(model),
+        zorgaanbieder=zorgaanbieder,
+        kanaal=Kanaal.BERICHT if bericht is not None else (invoer.kanaal if invoer else ""),
+        bericht=bericht,
+        invoer=invoer,
+        berichtidentificatie=model.header.identificatie,
+        declaratienummer=decl.declaratie_nummer,
+        periode_begin=decl.declaratie_periode.begindatum,
+        periode_eind=decl.declaratie_periode.einddatum,
+        dagtekening=decl.declaratie_dagtekening,
+        totaal_ingediend_bedrag=_euro(
+            decl.totaal_ingediend_bedrag.totaal_bedrag, decl.totaal_ingediend_bedrag.debet_credit
+        ),
+        totaal_toegekend_bedrag=Decimal(0),
+        retourcode=_TECHNISCH,
+        geteld=False,
+        status=DeclaratieStatus.ONTVANGEN,
+        ontvangen_op=ontvangen,
+        uiterste_antwoorddatum=plus_werkdagen(
+            timezone.localtime(ontvangen).date(), ANTWOORDTERMIJN_WERKDAGEN
+        ),
+        beantwoord_op=timezone.now(),
+    )
+    data = serialize(
+        technisch_afgekeurd(
+            resultaat, identificatie=_nieuwe_identificatie(), dagtekening=timezone.localdate()
+        )
+    )
+    if bericht is not None:
+        declaratie.antwoord = bericht_uitgaand_vastleggen(data=data, antwoord_op=bericht)
+        declaratie.save(update_fields=["antwoord"])
+    else:
+        declaratie.antwoord_inhoud = data
+        declaratie.save(update_fields=["antwoord_inhoud"])
+    _declaratie_status(
+        declaratie,
+        DeclaratieStatus.TECHNISCH_AFGEKEURD,
+        door=None,
+        reden="Niveau 2 (regels binnen het bericht): retourcode 0001.",
+    )
+    audit_vastleggen(
+        gebruiker=None,
+        actie=AuditActie.AANGEMAAKT,
+        obj=declaratie,
+        na={"retourcode": _TECHNISCH, "fouten": len(resultaat.fouten)},
+    )
+    return declaratie
+
+
+# --- Channels: Excel and API ------------------------------------------------------------------
+
+
+def _eis_indiener(door: Gebruiker | None, zorgaanbieder: Zorgaanbieder) -> None:
+    """A provider user may submit only for its own organisation; a beheerder for any."""
+    if door is None:
+        return
+    if door.heeft_rol(Rol.BEHEERDER):
+        return
+    if door.heeft_rol(Rol.ZORGAANBIEDER) and zorgaanbieder_id_van(door) == zorgaanbieder.pk:
+        return
+    raise GeenToegang("U mag geen declaraties indienen voor deze zorgaanbieder.")
+
+
+def _invoer_vastleggen(
+    *,
+    door: Gebruiker | None,
+    kanaal: str,
+    zorgaanbieder: Zorgaanbieder,
+    data: bytes,
+    sleutel: str,
+    bestandsnaam: str = "",
+) -> Invoer:
+    """Store the raw input in its own transaction (it is kept whatever happens next); the same
+    key again returns the stored row when the bytes are the same, and is refused otherwise."""
+    sha = hashlib.sha256(data).hexdigest()
+    bestaand = Invoer.objects.filter(
+        zorgaanbieder=zorgaanbieder, kanaal=kanaal, idempotentiesleutel=sleutel
+    ).first()
+    if bestaand is None:
+        try:
+            with transaction.atomic():
+                bestaand = Invoer.objects.create(
+                    kanaal=kanaal,
+                    zorgaanbieder=zorgaanbieder,
+                    idempotentiesleutel=sleutel,
+                    sha256=sha,
+                    inhoud=data,
+                    bestandsnaam=bestandsnaam[:255],
+                    door=door if door is not None and door.pk else None,
+                )
+        except IntegrityError:
+            bestaand = Invoer.objects.get(
+                zorgaanbieder=zorgaanbieder, kanaal=kanaal, idempotentiesleutel=sleutel
+            )
+    if bestaand.sha256 != sha:
+        raise Conflict(
+            "Deze idempotentiesleutel is al gebruikt voor een andere declaratie.",
+            code="idempotentiesleutel_conflict",
+        )
+    return bestaand
+
+
+def _indienen(
+    *,
+    door: Gebruiker | None,
+    invoer: Invoer,
+    model: Bericht323,
+    zorgaanbieder: Zorgaanbieder,
+) -> Verwerking:
+    bestaand = Declaratie.objects.filter(invoer=invoer).first()
+    if bestaand is not None:
+        return Verwerking(declaratie=bestaand, nieuw=False)
+    if model.header.afzender != zorgaanbieder.agb_code:
+        raise DomeinFout(
+            "De AGB-code in de declaratie is niet die van de indienende zorgaanbieder.",
+            code="agb_onjuist",
+        )
+    gemeente = Gemeente.objects.filter(code=model.header.ontvanger).first()
+    if gemeente is None or not gemeente.aangesloten:
+        raise DomeinFout(
+            f"Gemeente {model.header.ontvanger} wordt door deze installatie niet bediend.",
+            code="gemeente_niet_aangesloten",
+        )
+    try:
+        serialize(model)  # level 1: the same XSD a message must pass
+    except CodecFout as fout:
+        raise DomeinFout(
+            "De declaratie voldoet niet aan het berichtformaat: "
+            + "; ".join(m.melding for m in fout.meldingen[:5]),
+            code="formaat_ongeldig",
+            details={"fouten": [m.melding for m in fout.meldingen]},
+        ) from None
+    with transaction.atomic():
+        fouten = niveau2_meldingen(model)
+        if fouten:
+            resultaat = Validatieresultaat(
+                geldig=False,
+                niveau=2,
+                standaard=str(model.soort.standaard),
+                berichttype="323",
+                fouten=list(fouten),
+                bericht=model,
+            )
+            declaratie = _technisch_afkeuren(
+                model=model,
+                resultaat=resultaat,
+                gemeente=gemeente,
+                zorgaanbieder=zorgaanbieder,
+                invoer=invoer,
+                ontvangen_op=invoer.ontvangen_op,
+            )
+        else:
+            declaratie = _verwerken(
+                model=model,
+                kanaal=invoer.kanaal,
+                gemeente=gemeente,
+                zorgaanbieder=zorgaanbieder,
+                ontvangen_op=invoer.ontvangen_op,
+                door=door,
+                invoer=invoer,
+            )
+    return Verwerking(declaratie=declaratie, nieuw=True)
+
+
+def _met_foutregistratie(invoer: Invoer, uitvoeren: Callable[[], Verwerking]) -> Verwerking:
+    try:
+        return uitvoeren()
+    except DomeinFout as fout:
+        Invoer.objects.filter(pk=invoer.pk).update(fout=f"{fout.code}: {fout.bericht}"[:2000])
+        raise
+
+
+def declaratie_excel_indienen(
+    *, door: Gebruiker | None, zorgaanbieder: Zorgaanbieder, data: bytes, bestandsnaam: str = ""
+) -> Verwerking:
+    """Submit a declaration as a filled-in Excel template. The file's hash is its idempotency
+    key: the same file twice gives the first answer."""
+    from declaraties.excel import lezen
+
+    _eis_indiener(door, zorgaanbieder)
+    invoer = _invoer_vastleggen(
+        door=door,
+        kanaal=Kanaal.EXCEL,
+        zorgaanbieder=zorgaanbieder,
+        data=data,
+        sleutel=hashlib.sha256(data).hexdigest(),
+        bestandsnaam=bestandsnaam,
+    )
+    return _met_foutregistratie(
+        invoer,
+        lambda: _indienen(door=door, invoer=invoer, model=lezen(data), zorgaanbieder=zorgaanbieder),
+    )
+
+
+def declaratie_api_indienen(
+    *,
+    door: Gebruiker | None,
+    zorgaanbieder: Zorgaanbieder,
+    model: Bericht323,
+    ruw: bytes,
+    idempotentiesleutel: str,
+) -> Verwerking:
+    """Submit a declaration through the API: ``model`` read from the JSON body ``ruw``."""
+    _eis_indiener(door, zorgaanbieder)
+    if not idempotentiesleutel or len(idempotentiesleutel) > 200:
+        raise DomeinFout(
+            "De header Idempotency-Key is verplicht (hoogstens 200 tekens).",
+            code="idempotentiesleutel_verplicht",
+        )
+    invoer = _invoer_vastleggen(
+        door=door,
+        kanaal=Kanaal.API,
+        zorgaanbieder=zorgaanbieder,
+        data=ruw,
+        sleutel=idempotentiesleutel,
+    )
+    return _met_foutregistratie(
+        invoer,
+        lambda: _indienen(door=door, invoer=invoer, model=model, zorgaanbieder=zorgaanbieder),
+    )
