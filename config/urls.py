@@ -8,6 +8,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("contracten.api.urls")),
     path("", include("financien.api.urls")),
     path("", include("inkoop.api.urls")),
+    path("", include("declaraties.api.urls")),
     path("berichten/", include("iwmo_jw.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -83,8 +83,37 @@ def gewenste_rechten(apps: Apps = global_apps) -> dict[str, set[tuple[str, str]]
             ("financien", "add_budgetpost"),
             ("financien", "add_budgetposttoewijzingsregel"),
             ("financien", "change_budgetposttoewijzingsregel"),
+            ("financien", "add_betaalrekening"),
+            ("financien", "change_betaalrekening"),
+            ("financien", "add_signaleringsdrempel"),
+            ("financien", "change_signaleringsdrempel"),
         )
         if _model_rechten(apps, "financien", ("view",))
+    }
+    # The beoordelaar approves payment batches; the beheerder may keep the payment account.
+    gewenst[Rol.BEOORDELAAR] |= {
+        ("financien", f"view_{model}")
+        for model in ("betaalbatch", "betaalbatchbetaling", "betaalbatchstatuswijziging")
+    }
+    gewenst[Rol.BEHEERDER] |= {
+        ("financien", "add_betaalrekening"),
+        ("financien", "change_betaalrekening"),
+    }
+    # Alert thresholds are rule configuration of a gemeente: budgethouder (above) and beheerder.
+    gewenst[Rol.BEHEERDER] |= {
+        ("financien", "add_signaleringsdrempel"),
+        ("financien", "change_signaleringsdrempel"),
+    }
+    # declaraties: every municipal role reads; the beheerder sets the review settings and
+    # the switched-off rules (through their services).
+    declaraties_lezen = _model_rechten(apps, "declaraties", ("view",))
+    for rol in (Rol.BEOORDELAAR, Rol.BUDGETHOUDER, Rol.REGISSEUR, Rol.BEHEERDER):
+        gewenst[rol] |= declaraties_lezen
+    gewenst[Rol.BEHEERDER] |= {
+        ("declaraties", f"{actie}_{model}")
+        for actie in ("add", "change")
+        for model in ("beoordelingsinstelling", "regelinstelling")
+        if declaraties_lezen
     }
     return gewenst
 

@@ -48,6 +48,17 @@ def inkoop(*acties: str) -> set[str]:
     }
 
 
+def declaraties(*acties: str, modellen: tuple[str, ...] | None = None) -> set[str]:
+    return {
+        f"declaraties.{codename}"
+        for codename in Permission.objects.filter(
+            content_type__app_label="declaraties"
+        ).values_list("codename", flat=True)
+        if codename.split("_", 1)[0] in acties
+        and (modellen is None or codename.split("_", 1)[1] in modellen)
+    }
+
+
 def test_de_gemigreerde_database_heeft_een_groep_per_rol_met_rechten():
     """pytest-django migrated the test database: the post_migrate receiver has run."""
     assert BEKENDE_MODELLEN <= CONTRACTEN_MODELLEN
@@ -55,8 +66,14 @@ def test_de_gemigreerde_database_heeft_een_groep_per_rol_met_rechten():
     assert rechten(Rol.INKOPER) == contracten("view", "add", "change") | inkoop(
         "view", "add", "change"
     )
-    for rol in (Rol.REGISSEUR, Rol.ZORGAANBIEDER, Rol.BEOORDELAAR):
-        assert rechten(rol) == contracten("view") | inkoop("view"), rol
+    assert rechten(Rol.ZORGAANBIEDER) == contracten("view") | inkoop("view")
+    assert rechten(Rol.REGISSEUR) == contracten("view") | inkoop("view") | declaraties("view")
+    # The beoordelaar also sees the payment batches it approves, and the declarations.
+    assert rechten(Rol.BEOORDELAAR) == contracten("view") | inkoop("view") | declaraties("view") | {
+        "financien.view_betaalbatch",
+        "financien.view_betaalbatchbetaling",
+        "financien.view_betaalbatchstatuswijziging",
+    }
     financien_bekijken = {
         f"financien.{codename}"
         for codename in Permission.objects.filter(
@@ -68,14 +85,17 @@ def test_de_gemigreerde_database_heeft_een_groep_per_rol_met_rechten():
             "financien.add_budgetpost",
             "financien.add_budgetposttoewijzingsregel",
             "financien.change_budgetposttoewijzingsregel",
+            "financien.add_betaalrekening",
+            "financien.change_betaalrekening",
+            "financien.add_signaleringsdrempel",
+            "financien.change_signaleringsdrempel",
         }
         if financien_bekijken
         else set()
     )
-    assert (
-        rechten(Rol.BUDGETHOUDER)
-        == contracten("view") | inkoop("view") | financien_bekijken | extra
-    )
+    assert rechten(Rol.BUDGETHOUDER) == contracten("view") | inkoop(
+        "view"
+    ) | financien_bekijken | extra | declaraties("view")
 
 
 def test_beheerder_beheert_kern_en_contracten_en_ziet_groepen_en_tokens():
@@ -94,6 +114,10 @@ def test_beheerder_beheert_kern_en_contracten_en_ziet_groepen_en_tokens():
         ).values_list("content_type__app_label", "codename")
     }
     assert rechten(Rol.BEHEERDER) == kern_en_contracten | alleen_bekijken | {
+        "financien.add_betaalrekening",
+        "financien.change_betaalrekening",
+        "financien.add_signaleringsdrempel",
+        "financien.change_signaleringsdrempel",
         "auth.view_group",
         "authtoken.add_token",
         "authtoken.view_token",
@@ -101,7 +125,9 @@ def test_beheerder_beheert_kern_en_contracten_en_ziet_groepen_en_tokens():
         "authtoken.add_tokenproxy",
         "authtoken.view_tokenproxy",
         "authtoken.delete_tokenproxy",
-    }
+    } | declaraties("view") | declaraties(
+        "add", "change", modellen=("beoordelingsinstelling", "regelinstelling")
+    )
 
 
 def test_rollen_inrichten_is_idempotent():
@@ -117,12 +143,14 @@ def test_rollen_inrichten_herstelt_ontbrekende_groep_en_rechten():
     Group.objects.get(name=Rol.REGISSEUR).delete()
     Group.objects.get(name=Rol.INKOPER).permissions.clear()
     toegekend = rollen_inrichten()
-    assert toegekend[Rol.REGISSEUR] == len(contracten("view") | inkoop("view"))
+    assert toegekend[Rol.REGISSEUR] == len(
+        contracten("view") | inkoop("view") | declaraties("view")
+    )
     assert toegekend[Rol.INKOPER] == len(
         contracten("view", "add", "change") | inkoop("view", "add", "change")
     )
     assert toegekend[Rol.BEHEERDER] == 0
-    assert rechten(Rol.REGISSEUR) == contracten("view") | inkoop("view")
+    assert rechten(Rol.REGISSEUR) == contracten("view") | inkoop("view") | declaraties("view")
     assert rechten(Rol.INKOPER) == contracten("view", "add", "change") | inkoop(
         "view", "add", "change"
     )
@@ -132,7 +160,9 @@ def test_rollen_inrichten_laat_handmatige_extra_rechten_staan():
     extra = Permission.objects.get(content_type__app_label="kern", codename="view_gemeente")
     Group.objects.get(name=Rol.REGISSEUR).permissions.add(extra)
     rollen_inrichten()
-    assert rechten(Rol.REGISSEUR) == contracten("view") | inkoop("view") | {"kern.view_gemeente"}
+    assert rechten(Rol.REGISSEUR) == contracten("view") | inkoop("view") | declaraties("view") | {
+        "kern.view_gemeente"
+    }
 
 
 def test_post_migrate_ontvanger_werkt_alleen_na_de_laatste_app():
