@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from financien import lock_objects
@@ -99,6 +99,44 @@ def _netto(delen: Sequence[Realisatiedeel]) -> dict[tuple[str, int], Realisatied
             budgetpost=oud.budgetpost or deel.budgetpost,
         )
     return {k: d for k, d in per.items() if d.bedrag != 0}
+
+
+def _per_rekening(regels: list[tuple[Rekening, Decimal]]) -> list[tuple[Rekening, Decimal]]:
+    """One leg per account: a declaration touches a handful of accounts whatever its number of
+    reservations (the per-reservation detail is in the Reserveringsmutatie rows). Fewer legs
+    keep the transfer and the balance trigger, which sums a transfer's legs, small."""
+    per: dict[int, tuple[Rekening, Decimal]] = {}
+    for rekening, bedrag in regels:
+        oud = per.get(rekening.pk)
+        per[rekening.pk] = (rekening, bedrag if oud is None else oud[1] + bedrag)
+    return [per[pk] for pk in sorted(per)]
+
+
+def _reserveringen_bijwerken(reserveringen: list[Reservering]) -> None:
+    """Write the new amounts of many (locked) reservations: on PostgreSQL in one
+    ``UPDATE ... FROM unnest(...)`` (Django's bulk_update builds a CASE per row, whose cost
+    grows with the square of the rows), elsewhere with bulk_update."""
+    if not reserveringen:
+        return
+    if connection.vendor != "postgresql":
+        Reservering.objects.bulk_update(
+            reserveringen, ["bedrag", "gerealiseerd_bedrag", "open_bedrag"]
+        )
+        return
+    tabel = Reservering._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {tabel} AS r SET bedrag = v.bedrag, "
+            "gerealiseerd_bedrag = v.gerealiseerd, open_bedrag = v.open "
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[]) "
+            "AS v(id, bedrag, gerealiseerd, open) WHERE r.id = v.id",
+            [
+                [r.pk for r in reserveringen],
+                [r.bedrag for r in reserveringen],
+                [r.gerealiseerd_bedrag for r in reserveringen],
+                [r.open_bedrag for r in reserveringen],
+            ],
+        )
 
 
 @transaction.atomic
@@ -263,7 +301,7 @@ def declaratie_boeken(
         mutaties.append(
             (res, "realisatie" if bedrag > 0 else "creditering", res.bedrag - bedrag_voor, bedrag)
         )
-    Reservering.objects.bulk_update(gewijzigd, ["bedrag", "gerealiseerd_bedrag", "open_bedrag"])
+    _reserveringen_bijwerken(gewijzigd)
 
     geboekt: dict[str, Boeking | None] = {"realisatie": None, "creditering": None}
     for naam, soort, regels in (
@@ -277,7 +315,7 @@ def declaratie_boeken(
             soort=soort,
             bron_type=bron_type,
             bron_id=bron_id,
-            regels=regels,
+            regels=_per_rekening(regels),
             sleutel=sleutels[naam],
             vingerafdruk=vingerafdruk,
             door=door,
