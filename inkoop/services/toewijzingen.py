@@ -623,11 +623,14 @@ def toewijzing_wijzigen(
     volume: int | Ongewijzigd | None = ONGEWIJZIGD,
     instemming_aanbieder: bool | None = None,
     versturen: bool = True,
+    referentie_aanbieder: str | None = None,
 ) -> Toewijzing:
     """Change what IV066 allows: the einddatum, the budget, and the volume at frequentie 6.
     The number stays; anything else is a withdrawal plus a new toewijzing (``iv066``).
     Lowering the volume or the budget needs ``instemming_aanbieder=True`` (``op298``,
-    ``op299``), which the history records. The reservations follow the new cost."""
+    ``op299``), which the history records. The reservations follow the new cost.
+    ``referentie_aanbieder``: the ReferentieAanbieder of the 317 this change grants, echoed
+    in the 301 (TR379)."""
     _eis_regisseur(door, toewijzing.gemeente)
     _client_vergrendelen(toewijzing.client)
     toewijzing = _toewijzing_vergrendelen(toewijzing)
@@ -654,6 +657,7 @@ def toewijzing_wijzigen(
         gebeurtenis=ToewijzingGebeurtenis.GEWIJZIGD,
         instemming_aanbieder=instemming_aanbieder if verlaging(oud, nieuw) else None,
         versturen=versturen,
+        referentie_aanbieder=referentie_aanbieder,
     )
 
 
@@ -717,6 +721,7 @@ def _toepassen(
     gebeurtenis: str,
     instemming_aanbieder: bool | None,
     versturen: bool,
+    referentie_aanbieder: str | None = None,
 ) -> Toewijzing:
     """Write a change (new period and amounts), its history and reservations, and the 301."""
     if nieuw.einddatum != oud.einddatum and (
@@ -736,6 +741,16 @@ def _toepassen(
     toewijzing.volume = nieuw.volume
     toewijzing.reden_wijziging = reden
     toewijzing.status = status
+    if referentie_aanbieder is not None:
+        toewijzing.referentie_aanbieder = referentie_aanbieder
+    if (
+        toewijzing.bijstellen
+        and toewijzing.zorg_einddatum is not None
+        and nieuw.einddatum is not None
+        and nieuw.einddatum <= toewijzing.zorg_einddatum
+    ):
+        # The regisseur adjusted it to the reported stop: off the list (see regiemeldingen).
+        toewijzing.bijstellen = False
     toewijzing.toewijzingsmoment = _nu()
     toewijzing.te_melden = True
     _toewijzing_opslaan(toewijzing)

@@ -377,6 +377,7 @@ def _wijziging_toekennen(*, door: Gebruiker | None, verzoek: Verzoek, p: dict[st
             reden_wijziging=REDEN_OP_VERZOEK_AANBIEDER,
             instemming_aanbieder=True,  # the provider asked for it
             versturen=False,
+            referentie_aanbieder=verzoek.referentie_aanbieder,
             **wijzigingen,
         )
 

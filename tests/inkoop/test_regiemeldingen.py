@@ -194,6 +194,23 @@ def test_stop_voor_de_einddatum_zet_de_toewijzing_op_de_lijst_en_raakt_de_reserv
     ) == ["zorg_gestart", "zorg_gestopt", "melding_verwijderd"]
 
 
+def test_inkorten_tot_de_gemelde_stop_haalt_de_toewijzing_van_de_lijst(s, t):
+    from inkoop.services import toewijzing_intrekken
+
+    begin = vandaag() - timedelta(days=20)
+    ontvangen(start(start_product(t.nummer, begin)))
+    einde = vandaag() - timedelta(days=2)
+    ontvangen(stop(stop_product(t.nummer, begin, einde, reden="02")))
+    t.refresh_from_db()
+    assert t.bijstellen
+    toewijzing_intrekken(
+        door=s.regisseur, toewijzing=t, einddatum=einde, reden_wijziging="02", versturen=False
+    )
+    t.refresh_from_db()
+    assert (t.einddatum, t.bijstellen) == (einde, False)
+    assert list(selectors.toewijzingen_bij_te_stellen(gebruiker=s.regisseur)) == []
+
+
 def test_stop_op_de_einddatum_hoeft_niet_bijgesteld(s):
     # A stop lies in the past (TR134): a toewijzing that ended two days ago.
     t = toewijzing_maken(

@@ -580,6 +580,10 @@ def test_toekennen_van_een_317_wijzigt_en_voegt_toe_met_een_301(s):
     assert sorted(p.toewijzing_nummer for p in b301.client.toegewezen_producten) == sorted(
         [t.nummer, nieuw.nummer]
     )
+    # The changed toewijzing echoes the 317's ReferentieAanbieder too (TR379).
+    assert {p.toewijzing_nummer: p.referentie_aanbieder for p in b301.client.toegewezen_producten}[
+        t.nummer
+    ] == "VOW-1"
 
 
 def test_toekennen_van_een_andere_omvang_trekt_in_en_wijst_opnieuw_toe(s):
