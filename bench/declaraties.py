@@ -1,0 +1,333 @@
+"""End-to-end benchmark of the declaration pipeline on PostgreSQL.
+
+Run from the repository root::
+
+    python -m bench.declaraties [--prestaties 100000] [--berichten 300] [--aanbieders 100]
+        [--toewijzingen 30000] [--naief-berichten 10] [--database-url URL] [--klein]
+
+It drops and creates the database of ``--database-url`` (its name must contain "bench"),
+builds the schema with the migrations (``config.settings.ci``), builds a region and its month
+of WMO323 messages (``bench/declaraties_regio.py`` says how; none of this is timed) and prints,
+in one run, the prestaties (lines) per second of:
+
+(a) the floor: per message lxml parse + XSD validation and a PostgreSQL COPY of its rows into
+    an unlogged table shaped like the prestatie table, one transaction per message (best of
+    the repetitions; the rows themselves are prepared before the clock starts);
+(b) the pipeline: ``iwmo_jw.services.bericht_ontvangen`` on each message's raw bytes, one
+    after the other, in a fresh process: raw storage, levels 1 and 2, the 323 handler (context
+    in a fixed number of queries, levels 3 and 4, bulk inserts, ledger postings) and the 325 in
+    the outbox, each message committed. ``config.settings.ci`` runs Celery tasks eagerly, so
+    the alert evaluation queued after each commit is included (and shown apart);
+(c) a naive reference: codec parse and level 2, then per line ORM look-ups (reference,
+    toewijzing, earlier use, tariff), ``Prestatie.save()`` and ``realisatie_boeken`` per
+    approved line. It is slow, so it runs on the first ``--naief-berichten`` messages, each in
+    a transaction that is rolled back (so it leaves the database as (b) needs it), and its rate
+    is extrapolated to all lines. It checks fewer rules than (b) and writes no 325.
+
+With the queries per message of (b), its peak memory (VmHWM of its process) and the checks
+that every message got a 325 in the outbox, the planned lines (5 %) were rejected with the
+planned codes, and what was approved is realised in the ledger. Targets (issue 6): (b) within
+4x of (a), at least 20x faster than (c), peak memory under 1 GB.
+
+Log lines below WARNING are switched off. ``--profiel`` runs (b) under cProfile and prints
+where its time goes; ``--opruimen`` drops the database afterwards (else it stays for a look).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import pstats
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.codec import _nl
+
+STANDAARD_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/gs_bench_run"
+GROOT = {
+    "prestaties": 100_000,
+    "berichten": 300,
+    "aanbieders": 100,
+    "toewijzingen": 30_000,
+    "naief_berichten": 10,
+    "herhalingen": 3,
+}
+KLEIN = {
+    "prestaties": 2_000,
+    "berichten": 10,
+    "aanbieders": 5,
+    "toewijzingen": 600,
+    "naief_berichten": 2,
+    "herhalingen": 1,
+}
+#: Targets of issue 6.
+DOEL_VLOER = 4.0
+DOEL_NAIEF = 20.0
+DOEL_GEHEUGEN_MIB = 1024
+
+
+def _opties(argv: list[str] | None) -> argparse.Namespace:
+    opties = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    opties.add_argument("--prestaties", type=int, help="prestaties in de maand (100.000)")
+    opties.add_argument("--berichten", type=int, help="WMO323-berichten (300)")
+    opties.add_argument("--aanbieders", type=int, help="zorgaanbieders (100)")
+    opties.add_argument("--toewijzingen", type=int, help="toewijzingen (30.000)")
+    opties.add_argument(
+        "--naief-berichten",
+        type=int,
+        help="berichten voor de naïeve referentie (10; 0 slaat haar over)",
+    )
+    opties.add_argument("--herhalingen", type=int, help="herhalingen van de vloer (3)")
+    opties.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL") or STANDAARD_DATABASE_URL,
+        help="PostgreSQL-database die wordt weggegooid en opnieuw gemaakt; de naam moet "
+        f"'bench' bevatten (standaard DATABASE_URL of {STANDAARD_DATABASE_URL})",
+    )
+    opties.add_argument(
+        "--klein",
+        action="store_true",
+        help="snelle rooktest: 2.000 prestaties, 10 berichten, 5 aanbieders, 600 toewijzingen",
+    )
+    opties.add_argument(
+        "--map", type=Path, default=Path("var/bench-declaraties"), help="map voor de berichten"
+    )
+    opties.add_argument(
+        "--profiel",
+        action="store_true",
+        help="profileer (b) met cProfile (maakt (b) trager) en toon de duurste functies",
+    )
+    opties.add_argument("--opruimen", action="store_true", help="gooi de database na afloop weg")
+    args = opties.parse_args(argv)
+    standaard = KLEIN if args.klein else GROOT
+    for naam, waarde in standaard.items():
+        if getattr(args, naam) is None:
+            setattr(args, naam, waarde)
+    for naam in standaard:
+        if getattr(args, naam) < (0 if naam == "naief_berichten" else 1):
+            opties.error(f"--{naam.replace('_', '-')} is te klein")
+    if args.berichten > args.prestaties:
+        opties.error("minstens één prestatie per bericht")
+    args.naief_berichten = min(args.naief_berichten, args.berichten)
+    return args
+
+
+# --- The database -----------------------------------------------------------------------------
+
+
+def _database_naam(url: str) -> str:
+    naam = urlsplit(url).path.lstrip("/")
+    if not re.fullmatch(r"[a-z0-9_]+", naam) or "bench" not in naam:
+        raise SystemExit(
+            f"De database {naam!r} wordt weggegooid; de naam moet 'bench' bevatten en uit "
+            "kleine letters, cijfers en _ bestaan."
+        )
+    return naam
+
+
+def _beheer(url: str, opdracht: str) -> None:
+    import psycopg
+
+    beheer = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(beheer, autocommit=True) as pg:
+        pg.execute(opdracht)
+
+
+def _database_vers(url: str) -> None:
+    naam = _database_naam(url)
+    _beheer(url, f'DROP DATABASE IF EXISTS "{naam}" WITH (FORCE)')
+    _beheer(url, f'CREATE DATABASE "{naam}"')
+
+
+def _django(url: str) -> None:
+    """Configure Django for ``url`` with the CI settings (also in the pipeline's process)."""
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.ci"
+    import logging
+
+    import django
+
+    django.setup()
+    # Not the log lines of every message and task on the console (warnings still show), nor
+    # kombu's about the broker host, which the eager tasks never use.
+    logging.disable(logging.INFO)
+    logging.getLogger("kombu").setLevel(logging.ERROR)
+
+
+# --- (b) in a process of its own ---------------------------------------------------------------
+
+
+def _pijplijn_kind(url: str, manifest: str, profiel: str | None, uit: Any) -> None:
+    _django(url)
+    from bench.declaraties_regio import pijplijn
+
+    uit.send(pijplijn(Path(manifest), Path(profiel) if profiel else None))
+
+
+def _pijplijn_in_proces(url: str, manifest: Path, profiel: Path | None) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    ontvanger, zender = context.Pipe(duplex=False)
+    proces = context.Process(
+        target=_pijplijn_kind, args=(url, str(manifest), str(profiel) if profiel else None, zender)
+    )
+    proces.start()
+    zender.close()
+    try:
+        resultaat: dict[str, Any] = ontvanger.recv()
+    except EOFError:
+        proces.join()
+        raise SystemExit(f"De pijplijn brak af (exitcode {proces.exitcode}).") from None
+    proces.join()
+    return resultaat
+
+
+# --- Main -------------------------------------------------------------------------------------
+
+
+def _regel(label: str, seconden: float, regels: int, vloer: float) -> str:
+    return (
+        f"{label:<46}{_nl(seconden, 2):>10}{_nl(regels / seconden):>14}"
+        f"{_nl(seconden / vloer, 2):>10}"
+    )
+
+
+def _doel(gehaald: bool) -> str:
+    return "gehaald" if gehaald else "NIET gehaald"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _opties(argv)
+    url = args.database_url
+    n = args.prestaties
+
+    begin = time.perf_counter()
+    _database_vers(url)
+    _django(url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    migraties = time.perf_counter() - begin
+
+    from bench import declaraties_regio as regio_
+
+    begin = time.perf_counter()
+    regio = regio_.regio_opbouwen(
+        berichten=args.berichten, aanbieders=args.aanbieders, toewijzingen=args.toewijzingen
+    )
+    opbouw = time.perf_counter() - begin
+    bevindingen = regio_.grootboek_controleren()
+    if bevindingen:
+        raise SystemExit(f"Het grootboek klopt niet na de opzet: {bevindingen[:3]}")
+    print(
+        f"Database {_database_naam(url)}: migraties in {_nl(migraties, 1)} s; "
+        f"regio in {_nl(opbouw, 1)} s: {regio.gemeenten} gemeenten, {_nl(args.aanbieders)} "
+        f"aanbieders, {_nl(regio.toewijzingen)} toewijzingen ({regio.via_service} via "
+        "toewijzing_verstrekken, de rest in bulk met hun reserveringen); grootboek in orde"
+    )
+
+    begin = time.perf_counter()
+    berichten, rijen = regio_.berichten_maken(regio, n, args.map)
+    data = [b.bestand.read_bytes() for b in berichten]
+    gepland = sum(sum(b.fouten.values()) for b in berichten)
+    print(
+        f"Maand: {_nl(len(berichten))} WMO323-berichten met {_nl(n)} prestaties "
+        f"({_nl(min(b.prestaties for b in berichten))}-{_nl(max(b.prestaties for b in berichten))}"
+        f" per bericht, {_nl(gepland)} met een fout = {_nl(100 * gepland / n, 1)} %), "
+        f"{_nl(sum(map(len, data)) / 1_000_000, 1)} MB, gemaakt in "
+        f"{_nl(time.perf_counter() - begin, 1)} s ({args.map})"
+    )
+
+    # (a) The floor, best of the repetitions.
+    regio_.vloertabel_maken(url)
+    vloer = min(regio_.vloer(url, data, rijen) for _ in range(args.herhalingen))
+    del rijen
+
+    # (c) The naive reference, before (b): its transactions are rolled back.
+    naief_berichten = berichten[: args.naief_berichten]
+    naief_seconden, naief_regels, naief_af, naief_queries = regio_.naief(naief_berichten)
+    naief_gepland = sum(sum(b.fouten.values()) for b in naief_berichten)
+
+    # (b) The pipeline, in a fresh process.
+    profiel = args.map / "pijplijn.prof" if args.profiel else None
+    uitkomst = _pijplijn_in_proces(url, args.map / "berichten.json", profiel)
+    metingen: list[tuple[int, int, float]] = uitkomst["metingen"]
+    pijplijn = sum(s for _, _, s in metingen)
+    taken = uitkomst["taken_seconden"]
+    controle = regio_.controleren(berichten)
+
+    print(f"\n{'stap':<46}{'seconden':>10}{'prestaties/s':>14}{'x vloer':>10}")
+    print(_regel("(a) vloer: lxml + XSD + COPY", vloer, n, vloer))
+    print(_regel("(b) pijplijn: bericht_ontvangen", pijplijn, n, vloer))
+    print(_regel("    zonder de signaleringen na commit", pijplijn - taken, n, vloer))
+    print(
+        f"    (de signaleringen: {_nl(taken, 2)} s; in productie een Celery-taak na de commit, "
+        "hier eager)"
+    )
+    naief_totaal = naief_seconden / naief_regels * n if naief_regels else None
+    if naief_totaal is not None:
+        print(_regel("(c) naïef, geëxtrapoleerd", naief_totaal, n, vloer))
+        print(
+            f"    gemeten op {len(naief_berichten)} berichten ({_nl(naief_regels)} prestaties, "
+            f"{_nl(naief_af)} afgewezen, gepland {_nl(naief_gepland)}) in "
+            f"{_nl(naief_seconden, 2)} s; {_nl(naief_queries / naief_regels, 1)} queries per "
+            f"prestatie; maal {_nl(n / naief_regels, 1)} voor alle prestaties"
+        )
+    else:
+        print("(c) naïef: overgeslagen (--naief-berichten 0)")
+    if args.profiel:
+        print("    (b) liep onder cProfile: de tijden van (b) zijn daardoor te hoog")
+
+    print()
+    for label, seconden in (("(b)", pijplijn), ("(b) zonder signaleringen", pijplijn - taken)):
+        ratio = seconden / vloer
+        print(
+            f"{label}/(a) = {_nl(ratio, 2)}x  (doel: hoogstens {_nl(DOEL_VLOER, 0)}x, "
+            f"{_doel(ratio <= DOEL_VLOER)})"
+        )
+        if naief_totaal is not None:
+            ratio = naief_totaal / seconden
+            print(
+                f"(c)/{label} = {_nl(ratio, 1)}x  (doel: minstens {_nl(DOEL_NAIEF, 0)}x, "
+                f"{_doel(ratio >= DOEL_NAIEF)})"
+            )
+    queries = [q for _, q, _ in metingen]
+    regels_per = [r for r, _, _ in metingen]
+    tijden = sorted(s for _, _, s in metingen)
+    print(
+        f"Queries per bericht (b): min {min(queries)}, max {max(queries)} bij "
+        f"{_nl(min(regels_per))}-{_nl(max(regels_per))} prestaties per bericht; tijd per "
+        f"bericht: mediaan {_nl(1000 * tijden[len(tijden) // 2])} ms, "
+        f"max {_nl(1000 * tijden[-1])} ms"
+    )
+    piek_mib = uitkomst["piek_kib"] / 1024
+    print(
+        f"Geheugen (b): piek {_nl(piek_mib)} MiB RSS (VmHWM van het proces; "
+        f"{_nl(uitkomst['rss_begin_kib'] / 1024)} MiB na het laden van Django)  "
+        f"(doel: onder {_nl(DOEL_GEHEUGEN_MIB)} MiB, {_doel(piek_mib < DOEL_GEHEUGEN_MIB)})"
+    )
+    print("Controle na (b):")
+    for regel in controle.regels:
+        print(f"  {regel}")
+
+    if profiel is not None:
+        print(f"\nProfiel van (b) ({profiel}): functies van het project, cumulatief:")
+        stats = pstats.Stats(str(profiel), stream=sys.stdout).sort_stats("cumulative")
+        stats.print_stats(r"/(declaraties|financien|iwmo_jw|inkoop|kern)/", 30)
+        print("en de duurste functies naar eigen tijd:")
+        stats.sort_stats("tottime").print_stats(15)
+
+    from django.db import connections
+
+    connections.close_all()
+    if args.opruimen:
+        _beheer(url, f'DROP DATABASE IF EXISTS "{_database_naam(url)}" WITH (FORCE)')
+    return 0 if controle.in_orde else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""The declaration benchmark (``python -m bench.declaraties``): it runs end to end at its smoke
+size and prints its figures and checks; it never drops a database whose name lacks "bench";
+and it splits lines and toewijzingen over the messages as its docstring says."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+
+from bench.declaraties import _database_naam
+from bench.declaraties_regio import verdelen
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bench_url() -> str:
+    """A database next to the test database, named after it."""
+    delen = urlsplit(os.environ["DATABASE_URL"])
+    naam = re.sub(r"[^a-z0-9_]", "_", delen.path.lstrip("/").lower())
+    return urlunsplit(delen._replace(path=f"/{naam}_bench_test"))
+
+
+@pytest.mark.postgres
+def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
+    url = _bench_url()
+    uitvoer = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.declaraties",
+            "--klein",
+            "--database-url",
+            url,
+            "--map",
+            str(tmp_path),
+            "--opruimen",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    tekst = uitvoer.stdout
+    assert uitvoer.returncode == 0, tekst + uitvoer.stderr
+    for regel in (
+        "2 gemeenten, 5 aanbieders, 600 toewijzingen (2 via toewijzing_verstrekken",
+        "grootboek in orde",
+        "Maand: 10 WMO323-berichten met 2.000 prestaties (66-333 per bericht, 100 met een fout",
+        "(a) vloer: lxml + XSD + COPY",
+        "(b) pijplijn: bericht_ontvangen",
+        "zonder de signaleringen na commit",
+        "(c) naïef, geëxtrapoleerd",
+        "(b)/(a) = ",
+        "(c)/(b) = ",
+        "Geheugen (b): piek ",
+        "berichten: 10/10 verwerkt, 10 declaraties beantwoord, 10 325's in de uitbox",
+        "prestaties: 2000 opgeslagen, 100 afgewezen (5.0 %), gepland 100; "
+        "per code: 9321 25/25, 0611 25/25, 9338 25/25, 9388 25/25",
+        "gerealiseerd",
+        "grootboek_controleren: 0 bevindingen",
+    ):
+        assert regel in tekst, f"{regel!r} ontbreekt in:\n{tekst}"
+    # The naive reference rejects exactly the planned lines of its messages.
+    naief = re.search(r"\((\d+) prestaties, (\d+) afgewezen, gepland (\d+)\)", tekst)
+    assert naief is not None, tekst
+    assert naief.group(2) == naief.group(3)
+    # The queries per message do not grow with its lines (66 to 333 here).
+    queries = re.search(r"Queries per bericht \(b\): min (\d+), max (\d+) bij 66-333", tekst)
+    assert queries is not None, tekst
+    assert int(queries.group(2)) - int(queries.group(1)) <= 5, queries.group(0)
+    # --opruimen dropped the benchmark's database.
+    beheer = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(beheer) as pg:
+        naam = urlsplit(url).path.lstrip("/")
+        rij = pg.execute("SELECT 1 FROM pg_database WHERE datname = %s", [naam]).fetchone()
+    assert rij is None
+
+
+@pytest.mark.parametrize("naam", ["gs_main", "template1", "Bench_X", "bench-x", ""])
+def test_a_database_without_bench_in_its_name_is_never_dropped(naam: str) -> None:
+    with pytest.raises(SystemExit):
+        _database_naam(f"postgres://postgres@127.0.0.1:5432/{naam}")
+
+
+def test_a_bench_database_name_is_accepted() -> None:
+    assert _database_naam("postgres://postgres@127.0.0.1:5432/gs_bench_run") == "gs_bench_run"
+
+
+def test_lines_are_split_by_provider_size() -> None:
+    # Weights 1 to 5; the rest of the division goes to the first messages.
+    assert verdelen(2_000, 10) == [67, 134, 201, 267, 333, 66, 133, 200, 266, 333]
+    assert verdelen(600, 10) == [20, 40, 60, 80, 100, 20, 40, 60, 80, 100]
+    delen = verdelen(100_000, 300)
+    assert (sum(delen), min(delen), max(delen)) == (100_000, 111, 556)
+    assert verdelen(7, 5) == [2, 1, 1, 1, 2]  # at least one each
+    with pytest.raises(SystemExit):
+        verdelen(4, 5)
