@@ -187,6 +187,38 @@ def verwacht_restant(reservering: OpenReservering, *, jaar: int, peildatum: date
     return min(open_bedrag, aandeel)
 
 
+def _verwacht_totaal(
+    reserveringen: Iterable[OpenReservering], *, jaar: int, peildatum: date
+) -> Fraction:
+    """The sum of :func:`verwacht_restant` over many reservations, exactly the same, in integer
+    cents: each term is ``min(open, bedrag x dagen / periode)``, kept as a numerator over its
+    period's number of days, and the few distinct periods are added as fractions at the end
+    (a budget post holds thousands of reservations; Fraction arithmetic per reservation cost
+    about 90 ms per 10,000)."""
+    jaar_begin, jaar_eind = date(jaar, 1, 1), date(jaar, 12, 31)
+    vanaf = max(peildatum + timedelta(days=1), jaar_begin)
+    per_noemer: dict[int, int] = {}
+    for r in reserveringen:
+        open_c = int(max(r.open_bedrag, Decimal(0)).scaleb(2))
+        if open_c <= 0:
+            continue
+        if r.begindatum is not None and r.einddatum is not None:
+            begin, eind = r.begindatum, r.einddatum
+        else:
+            begin, eind = jaar_begin, jaar_eind
+        periode = _dagen(begin, eind)
+        if periode == 0:
+            continue
+        teller = int(max(r.bedrag, Decimal(0)).scaleb(2)) * _dagen(
+            max(begin, vanaf), min(eind, jaar_eind)
+        )
+        if teller >= open_c * periode:
+            per_noemer[1] = per_noemer.get(1, 0) + open_c
+        else:
+            per_noemer[periode] = per_noemer.get(periode, 0) + teller
+    return sum((Fraction(t, n) for n, t in per_noemer.items()), Fraction(0)) / 100
+
+
 def deel_na_jaar(reservering: OpenReservering, *, jaar: int) -> Decimal:
     """The part of an open reservation of budget year ``jaar`` that belongs to the days of
     its period after that year: its amount pro rata by days, rounded to the cent, never more
@@ -247,12 +279,7 @@ def prognose_berekenen(
     ``instroom`` holds the new reservations of the months :func:`trendmaanden` names (a month
     without any may be left out: it counts as zero)."""
     reserveringen = [r for r in open_reserveringen if r.open_bedrag > 0]
-    verwacht = centen(
-        sum(
-            (verwacht_restant(r, jaar=jaar, peildatum=peildatum) for r in reserveringen),
-            Fraction(0),
-        )
-    )
+    verwacht = centen(_verwacht_totaal(reserveringen, jaar=jaar, peildatum=peildatum))
     maanden = trendmaanden(jaar=jaar, peildatum=peildatum)
     per_maand = {(m.jaar, m.maand): m.bedrag for m in instroom}
     gebruikt = tuple(

@@ -287,3 +287,14 @@ def test_prognose_vanaf_vandaag_leest_de_reserveringen(werkvoorbeeld, monkeypatc
     # May-July: 12,000 + 2,000 + 0 = 14,000 / 3 x 5 months = 23,333.33
     assert uitkomst.trend == D("23333.33")
     assert uitkomst.totaal == D("69223.47")
+
+
+@given(reserveringen=st.lists(open_reserveringen(), max_size=12), peildatum=dagen_in_2026)
+def test_the_fast_sum_is_exactly_the_sum_of_the_documented_terms(reserveringen, peildatum):
+    """prognose_berekenen adds the terms in integer cents per period; it must equal the sum
+    of verwacht_restant, term by term, exactly."""
+    traag = sum(
+        (p.verwacht_restant(r, jaar=2026, peildatum=peildatum) for r in reserveringen),
+        p.Fraction(0),
+    )
+    assert p._verwacht_totaal(reserveringen, jaar=2026, peildatum=peildatum) == traag
