@@ -277,7 +277,7 @@ def test_prognose_op_een_peildatum_uit_het_grootboek(werkvoorbeeld, django_asser
 @pytest.mark.django_db
 def test_prognose_vanaf_vandaag_leest_de_reserveringen(werkvoorbeeld, monkeypatch):
     """Without a peildatum: everything booked so far, looking from today (here 31 July)."""
-    monkeypatch.setattr(selectors.timezone, "localdate", lambda: date(2026, 7, 31))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: date(2026, 7, 31))
     uitkomst = selectors.prognose(budgetpost=werkvoorbeeld)
     assert uitkomst.peildatum == date(2026, 7, 31)
     assert uitkomst.gerealiseerd == D("22500.00")

@@ -1,0 +1,156 @@
+"""The consistency check of the whole ledger (:func:`grootboek_controleren`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from financien.constants import (
+    BoekingSoort,
+    RekeningSoort,
+    ReserveringStatus,
+)
+from financien.models import (
+    Boekingsregel,
+    Rekening,
+    Reservering,
+    Reserveringsmutatie,
+)
+from kern.geld import BEDRAG_DECIMAL_PLACES, BEDRAG_MAX_DIGITS, afronden
+
+NUL = Decimal("0.00")
+HALVE_CENT = Decimal("0.005")
+
+# --- Consistency --------------------------------------------------------------------------
+
+
+def _som(expressie: str, **filters: object) -> Coalesce:
+    return Coalesce(
+        Sum(expressie, filter=Q(**filters) if filters else None),
+        Value(NUL),
+        output_field=DecimalField(
+            max_digits=BEDRAG_MAX_DIGITS, decimal_places=BEDRAG_DECIMAL_PLACES
+        ),
+    )
+
+
+def _niet_nul(veld: str) -> Q:
+    """``veld`` differs from zero by at least half a cent. Exact on PostgreSQL; on SQLite, sums
+    are computed in floating point and this ignores their rounding noise."""
+    return Q(**{f"{veld}__gte": HALVE_CENT}) | Q(**{f"{veld}__lte": -HALVE_CENT})
+
+
+def grootboek_controleren() -> list[str]:
+    """Recompute what the ledger promises and report every difference (empty: all sound).
+
+    Checks: every transfer balances; every account's balance is the sum of its legs; the
+    balances of every budget post sum to zero; every reservation's amounts equal its legs;
+    no reservation was resolved more than once. A fixed number of queries."""
+    fouten: list[str] = []
+    for boeking_id, som in (
+        Boekingsregel.objects.values("boeking_id")
+        .annotate(som=Sum("bedrag"))
+        .filter(_niet_nul("som"))
+        .values_list("boeking_id", "som")
+    ):
+        fouten.append(f"Boeking {boeking_id} is niet in balans ({som}).")
+    for rekening_id, saldo, som in (
+        Rekening.objects.annotate(som=_som("regels__bedrag"))
+        .annotate(verschil=F("saldo") - F("som"))
+        .filter(_niet_nul("verschil"))
+        .values_list("pk", "saldo", "som")
+    ):
+        fouten.append(f"Rekening {rekening_id}: saldo {saldo}, som van de regels {som}.")
+    for budgetpost_id, som in (
+        Rekening.objects.values("budgetpost_id")
+        .annotate(som=Sum("saldo"))
+        .filter(_niet_nul("som"))
+        .values_list("budgetpost_id", "som")
+    ):
+        fouten.append(f"Budgetpost {budgetpost_id}: saldi tellen op tot {som}, niet tot nul.")
+    gereserveerd = RekeningSoort.GERESERVEERD
+    realisatie = [BoekingSoort.REALISATIE, BoekingSoort.CREDITERING]
+    mutaties = {
+        r: (b or Decimal(0), g or Decimal(0))
+        for r, b, g in Reserveringsmutatie.objects.values("reservering_id")
+        .annotate(b=Sum("bedrag"), g=Sum("gerealiseerd_bedrag"))
+        .values_list("reservering_id", "b", "g")
+        .order_by()
+    }
+    # A transfer of many reservations: what its mutations say was realised must be what its
+    # legs moved to (or from) the providers' payable accounts.
+    per_boeking = {
+        b: afronden(Decimal(g or 0))
+        for b, g in Reserveringsmutatie.objects.values("boeking_id")
+        .annotate(g=Sum("gerealiseerd_bedrag"))
+        .values_list("boeking_id", "g")
+        .order_by()
+    }
+    volgens_regels = {
+        b: afronden(Decimal(s or 0))
+        for b, s in Boekingsregel.objects.filter(
+            boeking_id__in=list(per_boeking), rekening__soort=RekeningSoort.TE_BETALEN
+        )
+        .values("boeking_id")
+        .annotate(s=Sum("bedrag"))
+        .values_list("boeking_id", "s")
+        .order_by()
+    }
+    for boeking_id, gerealiseerd in sorted(per_boeking.items()):
+        if volgens_regels.get(boeking_id, Decimal(0)) != gerealiseerd:
+            fouten.append(
+                f"Boeking {boeking_id}: mutaties {gerealiseerd}, te betalen volgens de regels "
+                f"{volgens_regels.get(boeking_id, Decimal(0))}."
+            )
+    for rij in Reservering.objects.annotate(
+        open_volgens_regels=_som(
+            "boekingen__regels__bedrag", boekingen__regels__rekening__soort=gereserveerd
+        ),
+        gereserveerd_volgens_regels=_som(
+            "boekingen__regels__bedrag",
+            boekingen__regels__rekening__soort=gereserveerd,
+            boekingen__soort__in=[BoekingSoort.RESERVERING, BoekingSoort.RESERVERING_WIJZIGING],
+        ),
+        gerealiseerd_volgens_regels=_som(
+            "boekingen__regels__bedrag",
+            boekingen__regels__rekening__soort=RekeningSoort.TE_BETALEN,
+            boekingen__soort__in=realisatie,
+        ),
+        vrijgaven=Count(
+            "boekingen", filter=Q(boekingen__soort=BoekingSoort.VRIJGAVE), distinct=True
+        ),
+    ).values_list(
+        "pk",
+        "status",
+        "bedrag",
+        "gerealiseerd_bedrag",
+        "open_bedrag",
+        "open_volgens_regels",
+        "gereserveerd_volgens_regels",
+        "gerealiseerd_volgens_regels",
+        "vrijgaven",
+    ):
+        pk, status, bedrag, gerealiseerd, open_, open_r, bedrag_r, gerealiseerd_r, vrijgaven = rij
+        # Transfers of many reservations at once attribute their effect by mutation rows.
+        m_bedrag, m_gerealiseerd = mutaties.get(pk, (Decimal(0), Decimal(0)))
+        # Rounded to cents, so these compare exactly on every backend (SQLite sums floats).
+        open_r, bedrag_r, gerealiseerd_r = (
+            afronden(Decimal(x)) for x in (open_r, bedrag_r, gerealiseerd_r)
+        )
+        bedrag_r += afronden(Decimal(m_bedrag))
+        gerealiseerd_r += afronden(Decimal(m_gerealiseerd))
+        # (A mutation of a reservation resolved before it leaves its open amount alone:
+        # bedrag and gerealiseerd move together.)
+        open_r += afronden(Decimal(m_bedrag)) - afronden(Decimal(m_gerealiseerd))
+        if (bedrag, gerealiseerd, open_) != (bedrag_r, gerealiseerd_r, open_r):
+            fouten.append(
+                f"Reservering {pk}: bedrag/gerealiseerd/open {bedrag}/{gerealiseerd}/{open_}, "
+                f"volgens de regels {bedrag_r}/{gerealiseerd_r}/{open_r}."
+            )
+        if status == ReserveringStatus.OPEN and open_ != bedrag - gerealiseerd:
+            fouten.append(f"Reservering {pk}: open {open_} is niet {bedrag} - {gerealiseerd}.")
+        if vrijgaven != (0 if status == ReserveringStatus.OPEN else 1):
+            fouten.append(f"Reservering {pk} ({status}) is {vrijgaven} keer afgehandeld.")
+    return fouten

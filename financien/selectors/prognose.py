@@ -1,0 +1,297 @@
+"""The year-end forecast of budget posts (method: :mod:`financien.prognose`) and the
+obligations on a balance date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from contracten.models import Zorgaanbieder
+from financien.constants import (
+    BoekingSoort,
+    RekeningSoort,
+    ReserveringStatus,
+)
+from financien.models import (
+    Boeking,
+    Boekingsregel,
+    Budgetpost,
+    Reservering,
+    Reserveringsmutatie,
+)
+from financien.prognose import (
+    Instroommaand,
+    OpenReservering,
+    Prognoseberekening,
+    prognose_berekenen,
+    trendmaanden,
+)
+from financien.selectors.budget import Budgetstand, budgetstanden_voor
+from kern.exceptions import NietGevonden
+from kern.geld import afronden
+from kern.models import Gebruiker, Gemeente
+from kern.perioden import laatste_dag_van_maand
+from kern.toegang import gemeente_in_scope, is_gemeentegebruiker
+
+NUL = Decimal("0.00")
+
+# --- Forecast and obligations -----------------------------------------------------------------
+
+
+def _bedrag_uit_som(waarde: object) -> Decimal:
+    """A sum from the database as an exact amount (SQLite sums decimals as floats)."""
+    return afronden(Decimal(str(waarde))) if waarde is not None else NUL
+
+
+@dataclass
+class _ReserveringOp:
+    """A reservation as the ledger had it at the end of a peildatum."""
+
+    budgetpost_id: int
+    zorgaanbieder_id: int
+    begindatum: date | None
+    einddatum: date | None
+    bedrag: Decimal = NUL
+    open_bedrag: Decimal = NUL
+
+
+def _reserveringen_op(peildatum: date, budgetposten: Q) -> dict[int, _ReserveringOp]:
+    """Every reservation of the budget posts matching ``budgetposten`` (a Q on Budgetpost)
+    as it stood at the end of ``peildatum``, from what was booked up to that day, in two
+    queries: the legs on the gereserveerd accounts of the transfers of one reservation, and
+    the :class:`Reserveringsmutatie` rows of the transfers of many (a processed declaration).
+    ``bedrag`` is what was reserved, ``open_bedrag`` what was still open."""
+    reserveren = [BoekingSoort.RESERVERING, BoekingSoort.RESERVERING_WIJZIGING]
+    per_reservering: dict[int, _ReserveringOp] = {}
+
+    def reservering(
+        pk: int, bp: int, za: int, begin: date | None, eind: date | None
+    ) -> _ReserveringOp:
+        if pk not in per_reservering:
+            per_reservering[pk] = _ReserveringOp(bp, za, begin, eind)
+        return per_reservering[pk]
+
+    for pk, bp, za, begin, eind, bedrag, open_ in (
+        Boekingsregel.objects.filter(
+            rekening__budgetpost__in=Budgetpost.objects.filter(budgetposten),
+            rekening__soort=RekeningSoort.GERESERVEERD,
+            boeking__boekdatum__lte=peildatum,
+            boeking__reservering__isnull=False,
+        )
+        .values(
+            "boeking__reservering_id",
+            "boeking__reservering__budgetpost_id",
+            "boeking__reservering__zorgaanbieder_id",
+            "boeking__reservering__begindatum",
+            "boeking__reservering__einddatum",
+        )
+        .annotate(
+            bedrag_som=Sum("bedrag", filter=Q(boeking__soort__in=reserveren)),
+            open_som=Sum("bedrag"),
+        )
+        .values_list(
+            "boeking__reservering_id",
+            "boeking__reservering__budgetpost_id",
+            "boeking__reservering__zorgaanbieder_id",
+            "boeking__reservering__begindatum",
+            "boeking__reservering__einddatum",
+            "bedrag_som",
+            "open_som",
+        )
+    ):
+        r = reservering(pk, bp, za, begin, eind)
+        r.bedrag += _bedrag_uit_som(bedrag)
+        r.open_bedrag += _bedrag_uit_som(open_)
+    for pk, bp, za, begin, eind, bedrag, gerealiseerd in (
+        Reserveringsmutatie.objects.filter(
+            reservering__budgetpost__in=Budgetpost.objects.filter(budgetposten),
+            boeking__boekdatum__lte=peildatum,
+        )
+        .values(
+            "reservering_id",
+            "reservering__budgetpost_id",
+            "reservering__zorgaanbieder_id",
+            "reservering__begindatum",
+            "reservering__einddatum",
+        )
+        .annotate(bedrag_som=Sum("bedrag"), gerealiseerd_som=Sum("gerealiseerd_bedrag"))
+        .values_list(
+            "reservering_id",
+            "reservering__budgetpost_id",
+            "reservering__zorgaanbieder_id",
+            "reservering__begindatum",
+            "reservering__einddatum",
+            "bedrag_som",
+            "gerealiseerd_som",
+        )
+    ):
+        # What a declaration reserved on top, minus what it realised (on an open
+        # reservation; on a resolved one both move together and nothing opens).
+        r = reservering(pk, bp, za, begin, eind)
+        r.bedrag += _bedrag_uit_som(bedrag)
+        r.open_bedrag += _bedrag_uit_som(bedrag) - _bedrag_uit_som(gerealiseerd)
+    return per_reservering
+
+
+def _open_reserveringen(
+    pks: Sequence[int], peildatum: date | None
+) -> dict[int, list[OpenReservering]]:
+    """Per budget post, its reservations open on ``peildatum`` (None: now) with their amount
+    and open amount on that day and their period: the reservations themselves now (one
+    query), the ledger up to the peildatum for a day in the past (two)."""
+    per_post: dict[int, list[OpenReservering]] = {pk: [] for pk in pks}
+    if peildatum is None:
+        for budgetpost_id, bedrag, open_bedrag, begin, eind in Reservering.objects.filter(
+            budgetpost_id__in=pks, status=ReserveringStatus.OPEN, open_bedrag__gt=0
+        ).values_list("budgetpost_id", "bedrag", "open_bedrag", "begindatum", "einddatum"):
+            per_post[budgetpost_id].append(OpenReservering(bedrag, open_bedrag, begin, eind))
+        return per_post
+    for r in _reserveringen_op(peildatum, Q(pk__in=pks)).values():
+        if r.open_bedrag > 0:
+            per_post[r.budgetpost_id].append(
+                OpenReservering(r.bedrag, r.open_bedrag, r.begindatum, r.einddatum)
+            )
+    return per_post
+
+
+def _instroom(pks: Sequence[int], peildatum: date) -> dict[int, list[Instroommaand]]:
+    """Per budget post, the new reservations (not roll-overs) per month over the months the
+    trend may use; one query."""
+    maanden = trendmaanden(jaar=peildatum.year, peildatum=peildatum)
+    per_post: dict[int, list[Instroommaand]] = {pk: [] for pk in pks}
+    if not maanden:
+        return per_post
+    (j1, m1), (j2, m2) = maanden[0], maanden[-1]
+    rijen = (
+        Boeking.objects.filter(
+            soort=BoekingSoort.RESERVERING,
+            reservering__budgetpost_id__in=pks,
+            reservering__doorgerold_uit__isnull=True,
+            boekdatum__gte=date(j1, m1, 1),
+            boekdatum__lte=laatste_dag_van_maand(date(j2, m2, 1)),
+        )
+        .annotate(maand=TruncMonth("boekdatum"))
+        .values("reservering__budgetpost_id", "maand")
+        .annotate(som=Sum("bedrag"))
+        .values_list("reservering__budgetpost_id", "maand", "som")
+    )
+    for budgetpost_id, maand, som in rijen:
+        per_post[budgetpost_id].append(
+            Instroommaand(jaar=maand.year, maand=maand.month, bedrag=_bedrag_uit_som(som))
+        )
+    return per_post
+
+
+def prognoses_voor(
+    budgetposten: Sequence[Budgetpost],
+    *,
+    peildatum: date | None = None,
+    standen: dict[int, Budgetstand] | None = None,
+    vandaag: date | None = None,
+) -> dict[int, Prognoseberekening]:
+    """The year-end forecasts of ``budgetposten`` by pk (method: :mod:`financien.prognose`),
+    in three queries whatever their number (four on a past peildatum; one less when
+    ``standen`` on the same peildatum are passed in). ``peildatum`` None: everything booked so far, looking from ``vandaag``
+    (default today)."""
+    pks = [bp.pk for bp in budgetposten]
+    if not pks:
+        return {}
+    if standen is None:
+        standen = budgetstanden_voor(budgetposten, peildatum=peildatum)
+    dag = peildatum or vandaag or timezone.localdate()
+    open_per_post = _open_reserveringen(pks, peildatum)
+    instroom = _instroom(pks, dag)
+    return {
+        bp.pk: prognose_berekenen(
+            jaar=bp.jaar,
+            peildatum=dag,
+            budget=standen[bp.pk].budget,
+            gerealiseerd=standen[bp.pk].gerealiseerd,
+            open_reserveringen=open_per_post[bp.pk],
+            instroom=instroom[bp.pk],
+        )
+        for bp in budgetposten
+    }
+
+
+def prognose(*, budgetpost: Budgetpost, peildatum: date | None = None) -> Prognoseberekening:
+    """The year-end forecast of one budget post with its parts, in three or four queries."""
+    return prognoses_voor([budgetpost], peildatum=peildatum)[budgetpost.pk]
+
+
+@dataclass(frozen=True)
+class Verplichtingregel:
+    """Open reservations of one provider on one budget post on the balance date."""
+
+    budgetpost: Budgetpost
+    zorgaanbieder: Zorgaanbieder
+    aantal: int
+    open_bedrag: Decimal
+
+
+@dataclass(frozen=True)
+class Verplichtingen:
+    """The obligations (open reservations) of a gemeente on a balance date, per budget post
+    and provider, with the total. Aggregated: no reservation or client is named."""
+
+    gemeente: Gemeente
+    peildatum: date
+    jaar: int | None
+    regels: list[Verplichtingregel]
+    aantal: int
+    totaal: Decimal
+
+
+def verplichtingen(
+    *, gebruiker: Gebruiker, gemeente: Gemeente, peildatum: date, jaar: int | None = None
+) -> Verplichtingen:
+    """What a gemeente was committed to on ``peildatum`` (for example 31 December): every
+    reservation still open on that day with the amount then open, from what was booked up to
+    and including that day, of the budget posts of every year (or of ``jaar``). Four queries.
+
+    A gemeente outside the user's scope does not exist for them (404)."""
+    if not is_gemeentegebruiker(gebruiker) or not gemeente_in_scope(gebruiker, gemeente):
+        raise NietGevonden("Gemeente niet gevonden.", code="gemeente_niet_gevonden")
+    posten_filter = Q(gemeente=gemeente) & (Q(jaar=jaar) if jaar is not None else Q())
+    per_sleutel: dict[tuple[int, int], tuple[int, Decimal]] = {}
+    for r in _reserveringen_op(peildatum, posten_filter).values():
+        if r.open_bedrag <= 0:
+            continue
+        sleutel = (r.budgetpost_id, r.zorgaanbieder_id)
+        aantal, som = per_sleutel.get(sleutel, (0, NUL))
+        per_sleutel[sleutel] = (aantal + 1, som + r.open_bedrag)
+    posten = Budgetpost.objects.select_related("gemeente", "productcategorie").in_bulk(
+        {bp for bp, _ in per_sleutel}
+    )
+    aanbieders = Zorgaanbieder.objects.in_bulk({za for _, za in per_sleutel})
+    regels = sorted(
+        (
+            Verplichtingregel(
+                budgetpost=posten[bp], zorgaanbieder=aanbieders[za], aantal=aantal, open_bedrag=som
+            )
+            for (bp, za), (aantal, som) in per_sleutel.items()
+        ),
+        key=lambda r: (
+            r.budgetpost.jaar,
+            r.budgetpost.wet,
+            r.budgetpost.taakveld,
+            r.budgetpost.kostenplaats,
+            r.budgetpost.pk,
+            r.zorgaanbieder.naam,
+            r.zorgaanbieder.pk,
+        ),
+    )
+    return Verplichtingen(
+        gemeente=gemeente,
+        peildatum=peildatum,
+        jaar=jaar,
+        regels=regels,
+        aantal=sum(r.aantal for r in regels),
+        totaal=sum((r.open_bedrag for r in regels), NUL),
+    )
