@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg
 from django.utils import timezone
 
@@ -120,6 +120,23 @@ def _vergrendel_toewijzingen(
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def _prestaties_opslaan(rijen: list[Prestatie]) -> None:
+    """Insert a message's prestaties: on PostgreSQL with one COPY (the rows go to the server
+    as they are; Django's bulk_create spent a quarter of the pipeline preparing 27 values per
+    row in Python), elsewhere with bulk_create. The new rows' primary keys are not needed."""
+    if connection.vendor != "postgresql":
+        Prestatie.objects.bulk_create(rijen, batch_size=2000)
+        return
+    velden = [f for f in Prestatie._meta.concrete_fields if not f.primary_key]
+    kolommen = ", ".join(connection.ops.quote_name(f.column) for f in velden)
+    tabel = connection.ops.quote_name(Prestatie._meta.db_table)
+    with connection.cursor() as cursor:
+        ruwe_cursor = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
+        with ruwe_cursor.copy(f"COPY {tabel} ({kolommen}) FROM STDIN") as copy:
+            for rij in rijen:
+                copy.write_row([getattr(rij, f.attname) for f in velden])
 
 
 def _declaratieregel(model: Bericht323, beoordeling: Beoordeling) -> tuple[str, bool]:
@@ -249,7 +266,7 @@ def _verwerken(
         credit.gecrediteerde_prestatie = debet
         if credit.toewijzing_id is None:
             credit.toewijzing_id = debet.toewijzing_id
-    Prestatie.objects.bulk_create(rijen, batch_size=2000)
+    _prestaties_opslaan(rijen)
     if debetten:
         PrestatieStatusWijziging.objects.bulk_create(
             [
