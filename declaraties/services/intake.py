@@ -24,7 +24,6 @@ TR056/TR314/TR318/TR333 see the other message).
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,12 +56,13 @@ from declaraties.models import (
 from declaraties.regels import Beoordeling, beoordelen
 from declaraties.steekproef import Instelling, Kandidaat, te_beoordelen
 from financien.constants import BronType
-from financien.models import Reservering
+from financien.models import Budgetpost, Reservering
 from financien.selectors import budgetpost_voor
 from financien.services import Realisatiedeel, declaratie_boeken
 from inkoop.models import Toewijzing
 from iwmo_jw.codec import CodecFout, Validatieresultaat, niveau2_meldingen, serialize
 from iwmo_jw.codec.modellen import Bericht323
+from iwmo_jw.identificatie import nieuwe_berichtidentificatie
 from iwmo_jw.models import InkomendBericht
 from iwmo_jw.services import bericht_uitgaand_vastleggen
 from kern.audit import audit_vastleggen
@@ -78,12 +78,6 @@ ANTWOORDTERMIJN_WERKDAGEN = 10
 _GEEN_FOUT = "0200"
 _VOLLEDIG_TOEGEKEND = "8001"
 _TECHNISCH = "0001"
-
-
-def _nieuwe_identificatie() -> str:
-    """BerichtIdentificatie of a 325 (max 12 characters, unique per sender: 48 random bits;
-    the outbox's unique constraint is the last defence)."""
-    return uuid.uuid4().hex[:12]
 
 
 def _wet(model: Bericht323) -> str:
@@ -175,31 +169,20 @@ def _verwerken(
     )
     beoordeling = beoordelen(model, geladen.context)
     code, geteld = _declaratieregel(model, beoordeling)
-    totaal = _euro(
-        decl.totaal_ingediend_bedrag.totaal_bedrag, decl.totaal_ingediend_bedrag.debet_credit
-    )
-    declaratie = Declaratie.objects.create(
-        gemeente=gemeente,
-        wet=wet,
-        zorgaanbieder=zorgaanbieder,
+    declaratie = _declaratie_aanmaken(
+        model=model,
         kanaal=kanaal,
+        gemeente=gemeente,
+        zorgaanbieder=zorgaanbieder,
+        ontvangen_op=ontvangen_op,
         bericht=bericht,
         invoer=invoer,
-        berichtidentificatie=model.header.identificatie,
-        declaratienummer=decl.declaratie_nummer,
-        periode_begin=decl.declaratie_periode.begindatum,
-        periode_eind=decl.declaratie_periode.einddatum,
-        dagtekening=decl.declaratie_dagtekening,
-        totaal_ingediend_bedrag=totaal,
         retourcode=code,
+        geteld=geteld,
         clientcodes={
             str(ci): [b.retourcode for b in bevindingen]
             for ci, bevindingen in beoordeling.clienten.items()
         },
-        geteld=geteld,
-        status=DeclaratieStatus.ONTVANGEN,
-        ontvangen_op=ontvangen_op,
-        uiterste_antwoorddatum=plus_werkdagen(ontvangstdatum, ANTWOORDTERMIJN_WERKDAGEN),
     )
 
     # The prestaties with their outcome, in message order.
@@ -316,6 +299,57 @@ def _verwerken(
     return declaratie
 
 
+def _declaratie_aanmaken(
+    *,
+    model: Bericht323,
+    kanaal: str,
+    gemeente: Gemeente,
+    zorgaanbieder: Zorgaanbieder,
+    ontvangen_op: datetime,
+    bericht: InkomendBericht | None,
+    invoer: Invoer | None,
+    retourcode: str,
+    geteld: bool,
+    clientcodes: dict[str, list[str]] | None = None,
+) -> Declaratie:
+    """The declaration row of a message, status ontvangen, its answer due in ten working
+    days."""
+    decl = model.declaratie
+    return Declaratie.objects.create(
+        gemeente=gemeente,
+        wet=_wet(model),
+        zorgaanbieder=zorgaanbieder,
+        kanaal=kanaal,
+        bericht=bericht,
+        invoer=invoer,
+        berichtidentificatie=model.header.identificatie,
+        declaratienummer=decl.declaratie_nummer,
+        periode_begin=decl.declaratie_periode.begindatum,
+        periode_eind=decl.declaratie_periode.einddatum,
+        dagtekening=decl.declaratie_dagtekening,
+        totaal_ingediend_bedrag=_euro(
+            decl.totaal_ingediend_bedrag.totaal_bedrag, decl.totaal_ingediend_bedrag.debet_credit
+        ),
+        retourcode=retourcode,
+        clientcodes=clientcodes or {},
+        geteld=geteld,
+        status=DeclaratieStatus.ONTVANGEN,
+        ontvangen_op=ontvangen_op,
+        uiterste_antwoorddatum=plus_werkdagen(
+            timezone.localtime(ontvangen_op).date(), ANTWOORDTERMIJN_WERKDAGEN
+        ),
+    )
+
+
+def _antwoord_bewaren(declaratie: Declaratie, data: bytes) -> None:
+    """The 325: into the outbox as the answer to the 323 message, or kept on the declaration
+    when it came through Excel or the API (no message to answer). The caller saves."""
+    if declaratie.bericht is not None:
+        declaratie.antwoord = bericht_uitgaand_vastleggen(data=data, antwoord_op=declaratie.bericht)
+    else:
+        declaratie.antwoord_inhoud = data
+
+
 def _declaratie_status(
     declaratie: Declaratie, naar: str, *, door: Gebruiker | None, reden: str = ""
 ) -> None:
@@ -408,13 +442,12 @@ def _afronden(
     """Book what was granted, write the 325 and mark the declaration answered."""
     _boeken(declaratie=declaratie, rijen=rijen, uuids=uuids, door=door)
     antwoord = declaratieantwoord(
-        model, beoordeling, identificatie=_nieuwe_identificatie(), dagtekening=timezone.localdate()
+        model,
+        beoordeling,
+        identificatie=nieuwe_berichtidentificatie(),
+        dagtekening=timezone.localdate(),
     )
-    data = serialize(antwoord)
-    if declaratie.bericht is not None:
-        declaratie.antwoord = bericht_uitgaand_vastleggen(data=data, antwoord_op=declaratie.bericht)
-    else:
-        declaratie.antwoord_inhoud = data
+    _antwoord_bewaren(declaratie, serialize(antwoord))
     if declaratie.geteld:
         declaratie.totaal_toegekend_bedrag = beoordeling.totaal_toegekend
         declaratie.retourcode = (
@@ -473,18 +506,24 @@ def _boeken(
     zonder = [(pk, jaar) for pk, jaar in per if (uuids[pk], jaar) not in bestaand]
     budgetposten = {}
     if zonder:
+        # Toewijzingen that reserved nothing (aspecifiek without a budget): one lookup per
+        # product and year, not per toewijzing.
         toewijzingen = Toewijzing.objects.select_related("productcategorie", "product").in_bulk(
             {pk for pk, _ in zonder}
         )
+        per_product: dict[tuple[int, int | None, int | None], Budgetpost] = {}
         for pk, jaar in zonder:
             t = toewijzingen[pk]
-            budgetposten[(pk, jaar)] = budgetpost_voor(
-                gemeente=declaratie.gemeente,
-                jaar=jaar,
-                wet=declaratie.wet,
-                productcategorie=t.productcategorie,
-                product=t.product,
-            )
+            sleutel = (jaar, t.productcategorie_id, t.product_id)
+            if sleutel not in per_product:
+                per_product[sleutel] = budgetpost_voor(
+                    gemeente=declaratie.gemeente,
+                    jaar=jaar,
+                    wet=declaratie.wet,
+                    productcategorie=t.productcategorie,
+                    product=t.product,
+                )
+            budgetposten[(pk, jaar)] = per_product[sleutel]
     declaratie_boeken(
         door=door,
         gemeente_id=declaratie.gemeente_id,
@@ -554,44 +593,28 @@ def _technisch_afkeuren(
     invoer: Invoer | None = None,
     ontvangen_op: datetime | None = None,
 ) -> Declaratie:
-    decl = model.declaratie
-    ontvangen = ontvangen_op or (bericht.ontvangen_op if bericht else timezone.now())
-    declaratie = Declaratie.objects.create(
-        gemeente=gemeente,
-        wet=_wet(model),
-        zorgaanbieder=zorgaanbieder,
+    declaratie = _declaratie_aanmaken(
+        model=model,
         kanaal=Kanaal.BERICHT if bericht is not None else (invoer.kanaal if invoer else ""),
+        gemeente=gemeente,
+        zorgaanbieder=zorgaanbieder,
+        ontvangen_op=ontvangen_op or (bericht.ontvangen_op if bericht else timezone.now()),
         bericht=bericht,
         invoer=invoer,
-        berichtidentificatie=model.header.identificatie,
-        declaratienummer=decl.declaratie_nummer,
-        periode_begin=decl.declaratie_periode.begindatum,
-        periode_eind=decl.declaratie_periode.einddatum,
-        dagtekening=decl.declaratie_dagtekening,
-        totaal_ingediend_bedrag=_euro(
-            decl.totaal_ingediend_bedrag.totaal_bedrag, decl.totaal_ingediend_bedrag.debet_credit
-        ),
-        totaal_toegekend_bedrag=Decimal(0),
         retourcode=_TECHNISCH,
         geteld=False,
-        status=DeclaratieStatus.ONTVANGEN,
-        ontvangen_op=ontvangen,
-        uiterste_antwoorddatum=plus_werkdagen(
-            timezone.localtime(ontvangen).date(), ANTWOORDTERMIJN_WERKDAGEN
-        ),
-        beantwoord_op=timezone.now(),
     )
+    declaratie.totaal_toegekend_bedrag = Decimal(0)
+    declaratie.beantwoord_op = timezone.now()
     data = serialize(
         technisch_afgekeurd(
-            resultaat, identificatie=_nieuwe_identificatie(), dagtekening=timezone.localdate()
+            resultaat, identificatie=nieuwe_berichtidentificatie(), dagtekening=timezone.localdate()
         )
     )
-    if bericht is not None:
-        declaratie.antwoord = bericht_uitgaand_vastleggen(data=data, antwoord_op=bericht)
-        declaratie.save(update_fields=["antwoord"])
-    else:
-        declaratie.antwoord_inhoud = data
-        declaratie.save(update_fields=["antwoord_inhoud"])
+    _antwoord_bewaren(declaratie, data)
+    declaratie.save(
+        update_fields=["antwoord", "antwoord_inhoud", "totaal_toegekend_bedrag", "beantwoord_op"]
+    )
     _declaratie_status(
         declaratie,
         DeclaratieStatus.TECHNISCH_AFGEKEURD,

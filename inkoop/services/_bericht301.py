@@ -6,9 +6,6 @@ provider and wet; the caller chooses the toewijzingen (OP087) and stores the byt
 
 from __future__ import annotations
 
-import secrets
-import string
-import time
 from collections.abc import Iterable
 from datetime import date
 
@@ -32,27 +29,9 @@ from iwmo_jw.codec.modellen import (
     ToegewezenProduct301,
     VolledigeNaam,
 )
+from iwmo_jw.identificatie import nieuwe_berichtidentificatie
 from kern.constants import Wet
 from kern.models import Gemeente
-
-_BASE36 = string.digits + string.ascii_uppercase
-
-
-def _base36(getal: int) -> str:
-    tekens = []
-    while getal:
-        getal, rest = divmod(getal, 36)
-        tekens.append(_BASE36[rest])
-    return "".join(reversed(tekens)) or "0"
-
-
-def berichtidentificatie() -> str:
-    """A new BerichtIdentificatie (at most 12 characters, LDT_IdentificatieBericht): the
-    moment in milliseconds in base 36 (8 characters until 2059, so they sort by time) and 4
-    random characters, so two messages of one gemeente in the same millisecond still differ
-    (TR056 asks uniqueness per sender and message type)."""
-    moment = _base36(time.time_ns() // 1_000_000).rjust(8, "0")
-    return moment + "".join(secrets.choice(_BASE36) for _ in range(4))
 
 
 def _of_none(waarde: str) -> str | None:
@@ -140,7 +119,8 @@ def bericht301(
             afzender=gemeente.code,
             ontvanger=zorgaanbieder.agb_code,
             bericht_identificatie=BerichtIdentificatie(
-                identificatie=identificatie or berichtidentificatie(), dagtekening=dagtekening
+                identificatie=identificatie or nieuwe_berichtidentificatie(),
+                dagtekening=dagtekening,
             ),
             xsd_versie=codec.xsd_versie(soort),
         ),

@@ -15,7 +15,6 @@ How a retour is filled (IV028):
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -49,6 +48,7 @@ from iwmo_jw.codec.modellen import (
     Woonplaatsbeginsel319,
 )
 from iwmo_jw.codec.velden import Bericht
+from iwmo_jw.identificatie import nieuwe_berichtidentificatie
 
 #: Retourcode "Geen opmerking over deze berichtklasse".
 GEEN_OPMERKING = "0200"
@@ -114,13 +114,6 @@ def _toevoegen(lijst: list[str], code: str) -> None:
         lijst.append(code)
 
 
-def nieuwe_identificatie() -> str:
-    """An Identificatie (max 12 characters, LDT_IdentificatieBericht) for a message the
-    gemeente writes: 48 random bits, so two never meet in practice; the outbox's unique
-    constraint on (afzender, BerichtCode, Identificatie) is the last defence."""
-    return uuid.uuid4().hex[:12]
-
-
 def _kopie(klasse: type[Any], bron: Any, codes: tuple[str, ...], **vervangen: Any) -> Any:
     """The retour twin of an inbound class: the same fields, plus its retourcodes."""
     waarden = {f.name: getattr(bron, f.name) for f in fields(bron)}
@@ -139,7 +132,7 @@ def _retour_header(
         ontvanger=kop.ontvanger,
         bericht_identificatie=kop.bericht_identificatie,
         xsd_versie=kop.xsd_versie,
-        identificatie_retour=nieuwe_identificatie(),
+        identificatie_retour=nieuwe_berichtidentificatie(),
         dagtekening_retour=dag,
         xsd_versie_retour=xsd_versie(retour_soort),
         retour_codes=codes,
@@ -263,7 +256,7 @@ def antwoordbericht_maken(
             afzender=gemeentecode,
             ontvanger=agb_code,
             bericht_identificatie=BerichtIdentificatie(
-                identificatie=nieuwe_identificatie(), dagtekening=dag
+                identificatie=nieuwe_berichtidentificatie(), dagtekening=dag
             ),
             xsd_versie=xsd_versie(gekozen),
         ),
