@@ -12,7 +12,6 @@ Amounts in the sheet are euros (the message carries eurocents; the codec convert
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,19 +22,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from iwmo_jw.codec import soort, xsd_versie
+from declaraties.invoer import bericht323, identificatie_van
 from iwmo_jw.codec.modellen import (
     BedragMetDC,
     Bericht323,
-    BerichtIdentificatie,
     Client323,
     GeslotenPeriode,
-    Header,
     Prestatie323,
     Referentie,
-    TotaalBedragMetDC,
 )
-from iwmo_jw.codec.modellen import Declaratie as Declaratie323
 from kern.exceptions import DomeinFout
 
 BLAD_DECLARATIE = "Declaratie"
@@ -249,12 +244,6 @@ def _geheel(waarde: Any) -> int | None:
     return int(tekst) if tekst.isdigit() else None
 
 
-def _identificatie(data: bytes) -> str:
-    """A BerichtIdentificatie for a sheet: derived from its bytes (max 12 characters), so the
-    same file gives the same identity and a second upload is recognised."""
-    return "X" + hashlib.sha256(data).hexdigest()[:11].upper()
-
-
 def lezen(data: bytes) -> Bericht323:
     """Read a filled-in template into a ``Bericht323``. Raises :class:`ExcelOngeldig` with every
     finding when the file cannot be read as a declaration."""
@@ -301,7 +290,6 @@ def lezen(data: bytes) -> Bericht323:
             )
 
     clienten: dict[str, list[Prestatie323]] = {}
-    totaal = Decimal(0)
     blad = werkmap[BLAD_PRESTATIES]
     for rij, cellen in enumerate(blad.iter_rows(min_row=2, values_only=True), start=2):
         waarden = dict(zip((k for k, _ in KOLOMMEN), cellen, strict=False))
@@ -373,7 +361,6 @@ def lezen(data: bytes) -> Bericht323:
             ingediend_bedrag=BedragMetDC(bedrag=bedrag, debet_credit=dc),
         )
         clienten.setdefault(_code(waarden["bsn"], 9), []).append(prestatie)
-        totaal += bedrag if dc == "D" else -bedrag
     if not clienten and not fouten:
         fouten.append(
             Rijfout(0, "", "geen_prestaties", "Het blad 'Prestaties' bevat geen enkele regel.")
@@ -381,32 +368,19 @@ def lezen(data: bytes) -> Bericht323:
     if fouten:
         raise ExcelOngeldig(fouten)
 
-    gekozen = soort("WMO323" if wet == "wmo" else "JW323")
     dagtekening = datums["dagtekening"]
     assert dagtekening and datums["periode_begin"] and datums["periode_eind"]
-    return Bericht323(
-        soort=gekozen,
-        header=Header(
-            afzender=_code(kop["agb"], 8),
-            ontvanger=_code(kop["gemeente"], 4),
-            bericht_identificatie=BerichtIdentificatie(
-                identificatie=_identificatie(data), dagtekening=dagtekening
-            ),
-            xsd_versie=xsd_versie(gekozen),
-        ),
-        declaratie=Declaratie323(
-            declaratie_nummer=_tekst(kop["declaratienummer"]),
-            declaratie_periode=GeslotenPeriode(
-                begindatum=datums["periode_begin"], einddatum=datums["periode_eind"]
-            ),
-            declaratie_dagtekening=dagtekening,
-            totaal_ingediend_bedrag=TotaalBedragMetDC(
-                totaal_bedrag=abs(totaal), debet_credit="C" if totaal < 0 else "D"
-            ),
-            clienten=tuple(
-                Client323(bsn=bsn, prestaties=tuple(prestaties))
-                for bsn, prestaties in clienten.items()
-            ),
+    return bericht323(
+        wet=wet,
+        agb_code=_code(kop["agb"], 8),
+        gemeentecode=_code(kop["gemeente"], 4),
+        identificatie=identificatie_van("X", data),
+        declaratienummer=_tekst(kop["declaratienummer"]),
+        periode_begin=datums["periode_begin"],
+        periode_eind=datums["periode_eind"],
+        dagtekening=dagtekening,
+        clienten=tuple(
+            Client323(bsn=bsn, prestaties=tuple(prestaties)) for bsn, prestaties in clienten.items()
         ),
     )
 

@@ -3,25 +3,20 @@ codec's ``Bericht323`` (the same dataclass a message or an Excel sheet gives).""
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
 
-from iwmo_jw.codec import soort, xsd_versie
+from declaraties.invoer import bericht323, identificatie_van
 from iwmo_jw.codec.modellen import (
     BedragMetDC,
     Bericht323,
-    BerichtIdentificatie,
     Client323,
     GeslotenPeriode,
-    Header,
     Prestatie323,
     Referentie,
-    TotaalBedragMetDC,
 )
-from iwmo_jw.codec.modellen import Declaratie as Declaratie323
 
 
 def _bedragveld(hulp: str, *, verplicht: bool = True) -> serializers.DecimalField:
@@ -99,14 +94,10 @@ class DeclaratieInvoerSerializer(serializers.Serializer):
 def naar_bericht(gegevens: dict[str, Any], *, agb_code: str, sleutel: str) -> Bericht323:
     """Validated API data -> ``Bericht323``. The BerichtIdentificatie derives from the
     provider's idempotency key, so a retry carries the same identity."""
-    gekozen = soort("WMO323" if gegevens["wet"] == "wmo" else "JW323")
-    totaal = Decimal(0)
     clienten = []
     for client in gegevens["clienten"]:
         prestaties = []
         for p in client["prestaties"]:
-            bedrag: Decimal = p["ingediend_bedrag"]
-            totaal += bedrag if p["debet_credit"] == "D" else -bedrag
             prestaties.append(
                 Prestatie323(
                     product_referentie=Referentie(
@@ -123,31 +114,20 @@ def naar_bericht(gegevens: dict[str, Any], *, agb_code: str, sleutel: str) -> Be
                     geleverd_volume=p["geleverd_volume"],
                     eenheid=p["eenheid"],
                     product_tarief=p["product_tarief"],
-                    ingediend_bedrag=BedragMetDC(bedrag=bedrag, debet_credit=p["debet_credit"]),
+                    ingediend_bedrag=BedragMetDC(
+                        bedrag=p["ingediend_bedrag"], debet_credit=p["debet_credit"]
+                    ),
                 )
             )
         clienten.append(Client323(bsn=client["bsn"], prestaties=tuple(prestaties)))
-    identificatie = "A" + hashlib.sha256(sleutel.encode()).hexdigest()[:11].upper()
-    return Bericht323(
-        soort=gekozen,
-        header=Header(
-            afzender=agb_code,
-            ontvanger=gegevens["gemeente"],
-            bericht_identificatie=BerichtIdentificatie(
-                identificatie=identificatie, dagtekening=gegevens["dagtekening"]
-            ),
-            xsd_versie=xsd_versie(gekozen),
-        ),
-        declaratie=Declaratie323(
-            declaratie_nummer=gegevens["declaratienummer"],
-            declaratie_periode=GeslotenPeriode(
-                begindatum=gegevens["declaratieperiode"]["begindatum"],
-                einddatum=gegevens["declaratieperiode"]["einddatum"],
-            ),
-            declaratie_dagtekening=gegevens["dagtekening"],
-            totaal_ingediend_bedrag=TotaalBedragMetDC(
-                totaal_bedrag=abs(totaal), debet_credit="C" if totaal < 0 else "D"
-            ),
-            clienten=tuple(clienten),
-        ),
+    return bericht323(
+        wet=gegevens["wet"],
+        agb_code=agb_code,
+        gemeentecode=gegevens["gemeente"],
+        identificatie=identificatie_van("A", sleutel.encode()),
+        declaratienummer=gegevens["declaratienummer"],
+        periode_begin=gegevens["declaratieperiode"]["begindatum"],
+        periode_eind=gegevens["declaratieperiode"]["einddatum"],
+        dagtekening=gegevens["dagtekening"],
+        clienten=tuple(clienten),
     )
