@@ -254,7 +254,7 @@ def _overnemen(bestand: _Bestand, client: Client, p: ToegewezenProduct301) -> Re
 
 
 class _Terugdraaien(Exception):
-    pass
+    """Raised inside a dry run's transaction so that nothing it wrote is kept."""
 
 
 def toewijzingen_importeren(*, paden: Iterable[Path], droog: bool = False) -> Importverslag:

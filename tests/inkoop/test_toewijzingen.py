@@ -573,7 +573,7 @@ def test_mislukte_poging_boekt_niets_en_de_herhaling_een_keer(s):
     boekingen = Boeking.objects.count()
 
     class Afgebroken(Exception):
-        pass
+        """A failure after the booking, inside the same transaction."""
 
     with pytest.raises(Afgebroken), transaction.atomic():
         verstrek(s)
