@@ -417,7 +417,31 @@ class Prestatie(models.Model):
         return f"prestatie {self.referentienummer}"
 
 
-class DeclaratieStatusWijziging(models.Model):
+class _StatusWijziging(models.Model):
+    """A row of a status history: from, to, why, who, when. Subclasses add the object."""
+
+    van_status = models.CharField(_("van"), max_length=20, help_text=_("Vorige status."))
+    naar_status = models.CharField(_("naar"), max_length=20, help_text=_("Nieuwe status."))
+    reden = models.CharField(_("reden"), max_length=255, blank=True, help_text=_("Reden."))
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+        help_text=_("Wie; leeg bij verwerking van een bericht."),
+    )
+    op = models.DateTimeField(_("op"), auto_now_add=True, help_text=_("Moment."))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.van_status} -> {self.naar_status}"
+
+
+class DeclaratieStatusWijziging(_StatusWijziging):
     """History of a declaration's status."""
 
     declaratie = models.ForeignKey(
@@ -427,30 +451,14 @@ class DeclaratieStatusWijziging(models.Model):
         verbose_name=_("declaratie"),
         help_text=_("De declaratie."),
     )
-    van_status = models.CharField(_("van"), max_length=20, help_text=_("Vorige status."))
-    naar_status = models.CharField(_("naar"), max_length=20, help_text=_("Nieuwe status."))
-    reden = models.CharField(_("reden"), max_length=255, blank=True, help_text=_("Reden."))
-    door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("door"),
-        help_text=_("Wie; leeg bij verwerking van een bericht."),
-    )
-    op = models.DateTimeField(_("op"), auto_now_add=True, help_text=_("Moment."))
 
     class Meta:
         verbose_name = _("statuswijziging declaratie")
         verbose_name_plural = _("statuswijzigingen declaratie")
         ordering = ["declaratie_id", "op", "id"]
 
-    def __str__(self) -> str:
-        return f"{self.van_status} -> {self.naar_status}"
 
-
-class PrestatieStatusWijziging(models.Model):
+class PrestatieStatusWijziging(_StatusWijziging):
     """History of a prestatie's status after its outcome (credit, batch, payment)."""
 
     prestatie = models.ForeignKey(
@@ -460,27 +468,11 @@ class PrestatieStatusWijziging(models.Model):
         verbose_name=_("prestatie"),
         help_text=_("De prestatie."),
     )
-    van_status = models.CharField(_("van"), max_length=20, help_text=_("Vorige status."))
-    naar_status = models.CharField(_("naar"), max_length=20, help_text=_("Nieuwe status."))
-    reden = models.CharField(_("reden"), max_length=255, blank=True, help_text=_("Reden."))
-    door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("door"),
-        help_text=_("Wie; leeg bij verwerking van een bericht."),
-    )
-    op = models.DateTimeField(_("op"), auto_now_add=True, help_text=_("Moment."))
 
     class Meta:
         verbose_name = _("statuswijziging prestatie")
         verbose_name_plural = _("statuswijzigingen prestatie")
         ordering = ["prestatie_id", "op", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.van_status} -> {self.naar_status}"
 
 
 class RegelInstelling(models.Model):
