@@ -320,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
         stats.print_stats(r"/(declaraties|financien|iwmo_jw|inkoop|kern)/", 30)
         print("en de duurste functies naar eigen tijd:")
         stats.sort_stats("tottime").print_stats(15)
+        print("en de queries naar hun totale tijd (seconden, aantal, begin van de query):")
+        for seconden, aantal, vorm in uitkomst["querytijden"][:25]:
+            print(f"{_nl(seconden, 3):>8} {aantal:>6}  {vorm}")
 
     from django.db import connections
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 import cProfile
 import hashlib
 import json
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -673,16 +674,31 @@ def vloer(
 
 
 class _Teller:
-    """Counts the queries of the connection it wraps (``connection.execute_wrapper``)."""
+    """Counts the queries of the connection it wraps (``connection.execute_wrapper``) and
+    adds up their time per statement shape (for the profile's database part)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tijden: dict[str, list[float]] | None = None) -> None:
         self.aantal = 0
+        self.tijden = tijden
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
         self.aantal += 1
-        return execute(sql, params, many, context)
+        if self.tijden is None:
+            return execute(sql, params, many, context)
+        begin = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            vorm = self.tijden.setdefault(_vorm(sql), [0, 0.0])
+            vorm[0] += 1
+            vorm[1] += time.perf_counter() - begin
+
+
+def _vorm(sql: str) -> str:
+    """A statement's shape: its start, with lists of placeholders folded."""
+    return re.sub(r"(%s, )+%s", "%s…", " ".join(sql.split()))[:150]
 
 
 def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
@@ -708,10 +724,11 @@ def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
     rss_begin = _proc_status_kb("VmRSS")
     profiler = cProfile.Profile() if profiel is not None else None
     metingen = []
+    tijden: dict[str, list[float]] | None = {} if profiel is not None else None
     for b in berichten:
         data = Path(b["bestand"]).read_bytes()
         ontvangen_op = datetime.fromisoformat(b["ontvangen_op"])
-        teller = _Teller()
+        teller = _Teller(tijden)
         with connection.execute_wrapper(teller):
             if profiler is not None:
                 profiler.enable()
@@ -728,6 +745,7 @@ def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
         profiler.dump_stats(str(profiel))
     return {
         "metingen": metingen,
+        "querytijden": sorted(((v[1], v[0], k) for k, v in (tijden or {}).items()), reverse=True),
         "taken_seconden": taaktijd[0],
         "rss_begin_kib": rss_begin,
         "piek_kib": _proc_status_kb("VmHWM"),

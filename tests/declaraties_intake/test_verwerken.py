@@ -295,3 +295,13 @@ def test_the_ledger_stays_sound_through_declarations_credits_and_a_release(ds):
     assert reservering.gerealiseerd_bedrag == D("3250.00")
     assert reservering.open_bedrag == D("0.00")
     assert grootboek_controleren() == []
+
+
+def test_the_row_class_of_the_intake_has_exactly_the_columns_of_prestatie():
+    """The intake builds its rows without the model (Prestatieregel) and stores them column
+    by column: a column added to Prestatie must be added there too, or nothing is stored."""
+    from dataclasses import fields
+
+    from declaraties.services.intake import Prestatieregel, _prestatiekolommen
+
+    assert {f.name for f in fields(Prestatieregel)} == set(_prestatiekolommen())

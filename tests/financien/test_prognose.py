@@ -3,17 +3,21 @@ selector over the ledger, on a peildatum in the past and looking from today."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from financien import prognose as p
 from financien import selectors, services
 from financien.models import Reservering
 from tests.financien.conftest import D
+
+# The module, not the function of the same name that financien.selectors exports.
+prognose_selectors = importlib.import_module("financien.selectors.prognose")
 
 # --- Pure arithmetic ----------------------------------------------------------------------------
 
@@ -298,3 +302,36 @@ def test_the_fast_sum_is_exactly_the_sum_of_the_documented_terms(reserveringen, 
         p.Fraction(0),
     )
     assert p._verwacht_totaal(reserveringen, jaar=2026, peildatum=peildatum) == traag
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(reserveringen=st.lists(open_reserveringen(), max_size=10), peildatum=dagen_in_2026)
+def test_de_sql_som_van_de_open_reserveringen_is_die_van_python(
+    budgetpost, aanbieder, reserveringen, peildatum
+):
+    """On PostgreSQL the forecast sums the open reservations in one aggregate query; it must
+    give exactly what Reserveringssom.van gives on the same reservations (the reference)."""
+    Reservering.objects.filter(budgetpost=budgetpost).delete()
+    Reservering.objects.bulk_create(
+        Reservering(
+            budgetpost=budgetpost,
+            jaar=2026,
+            zorgaanbieder=aanbieder,
+            bron_type="toewijzing",
+            bron_id=f"r{i}",
+            bedrag=r.bedrag,
+            gerealiseerd_bedrag=r.bedrag - r.open_bedrag,
+            open_bedrag=r.open_bedrag,
+            begindatum=r.begindatum,
+            einddatum=r.einddatum,
+        )
+        for i, r in enumerate(reserveringen)
+    )
+    sql = prognose_selectors._open_reserveringen_sql([budgetpost], peildatum)[budgetpost.pk]
+    assert sql == p.Reserveringssom.van(reserveringen, jaar=2026, peildatum=peildatum)
