@@ -16,6 +16,8 @@ Public API (stable; callers import from here):
 
 from __future__ import annotations
 
+import contextlib
+
 from lxml import etree
 
 from iwmo_jw.codec.fouten import CodecFout, Melding, Validatieresultaat
@@ -128,6 +130,8 @@ def valideer(data: bytes, *, max_grootte: int = STANDAARD_MAX_GROOTTE) -> Valida
         berichtcode=gevonden.berichtcode,
         berichttype=gevonden.berichttype,
     )
+    with contextlib.suppress(CodecFout):  # a header the XSD check below names: no kop
+        resultaat.kop = lees_kop(tree.getroot(), gevonden)
     meldingen = xsd_meldingen(schema(gevonden), tree)
     if not meldingen:
         try:

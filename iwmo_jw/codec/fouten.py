@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from iwmo_jw.codec.kop import Kop
     from iwmo_jw.codec.velden import Bericht
 
 
@@ -55,3 +56,6 @@ class Validatieresultaat:
     berichttype: str | None = None  # "301", "323", ...
     fouten: list[Melding] = field(default_factory=list)
     bericht: Bericht | None = None  # the parsed message when level 1 passed
+    #: The header fields when the message was recognised and they could be read (also when
+    #: the XSD failed), from the same parse.
+    kop: Kop | None = None

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from iwmo_jw.codec import CodecFout, Kop, Melding, Validatieresultaat, kop_van, valideer
+from iwmo_jw.codec import Kop, Melding, Validatieresultaat, valideer
 from iwmo_jw.constants import (
     INKOMENDE_BERICHTTYPEN,
     RETOURCODE_NIET_UNIEK,
@@ -110,12 +110,7 @@ def _lees_kop(invoer: Invoer) -> tuple[Validatieresultaat | None, Kop | None]:
     if invoer.data is None:
         return None, None
     resultaat = valideer(invoer.data, max_grootte=invoer.grens)
-    if resultaat.berichtcode is None:
-        return resultaat, None
-    try:
-        return resultaat, kop_van(invoer.data, max_grootte=invoer.grens)
-    except CodecFout:
-        return resultaat, None
+    return resultaat, resultaat.kop
 
 
 def _beoordelen(pk: int, invoer: Invoer) -> tuple[InkomendBericht, Validatieresultaat | None]:

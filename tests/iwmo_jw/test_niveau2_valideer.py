@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.nl import bsn as stdnum_bsn
 
-from iwmo_jw.codec import Melding, Validatieresultaat, parse, serialize, soort, valideer
+from iwmo_jw.codec import Melding, Validatieresultaat, kop_van, parse, serialize, soort, valideer
 from iwmo_jw.codec.modellen import Bericht323, Client323, Referentie
 from iwmo_jw.codec.niveau2 import (
     MAX_PER_REGEL,
@@ -103,7 +103,8 @@ def test_geldig_voor_niveau_2_gebouwde_berichten_zijn_geldig(
     naam: str, data: st.DataObject
 ) -> None:
     b = data.draw(geldig_niveau2(soort(naam)))
-    resultaat = valideer(serialize(b))
+    data_ = serialize(b)
+    resultaat = valideer(data_)
     assert resultaat == Validatieresultaat(
         geldig=True,
         niveau=None,
@@ -112,7 +113,10 @@ def test_geldig_voor_niveau_2_gebouwde_berichten_zijn_geldig(
         berichttype=b.soort.berichttype,
         fouten=[],
         bericht=b,
+        kop=kop_van(data_),
     )
+    assert resultaat.kop is not None
+    assert resultaat.kop.identificatie == b.header.bericht_identificatie.identificatie
 
 
 @pytest.mark.parametrize("naam", NIVEAU2_SOORTEN)
