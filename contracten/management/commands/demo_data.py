@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -20,12 +23,26 @@ from contracten.models import (
 from kern.exceptions import DomeinFout
 
 
+@contextmanager
+def _stil(naam: str) -> Iterator[None]:
+    """Only warnings and errors of logger ``naam`` while inside."""
+    logger = logging.getLogger(naam)
+    niveau = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(niveau)
+
+
 class Command(BaseCommand):
     help = (
         "Maakt een fictieve demoregio aan (Utrecht, Nieuwegein, Stichtse Vecht): zorgaanbieders, "
         "productcatalogus, contracten met tarieven 2025 en 2026, SLA-normen, bestedingsruimten "
         "en een demogebruiker per rol; begrotingen, een open house en cliënten met "
-        "toewijzingen en reserveringen. Nogmaals uitvoeren verandert niets."
+        "toewijzingen en reserveringen; declaraties over september en oktober 2026 via de "
+        "berichtenbox (met een paar afgewezen regels en een steekproef ter beoordeling). "
+        "Nogmaals uitvoeren verandert niets."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,12 +66,18 @@ class Command(BaseCommand):
                 "wachtwoord. Zet DEBUG aan of geef --forceer mee."
             )
         # The inkoop demo builds on this region (the command composes the apps' demos).
+        from declaraties.demo import declaraties_demo_opbouwen
+        from declaraties.demo import demo_tellingen as declaratietellingen
         from inkoop.demo import demo_tellingen, inkoop_demo_opbouwen
 
         try:
             with transaction.atomic():
                 resultaat = demo_data_opbouwen()
                 inkoop = inkoop_demo_opbouwen(clienten=max(options["clienten"], 0))
+            # Each 323 is a transaction of its own, as in production; the berichtenbox's line
+            # per message would bury the summary below.
+            with _stil("iwmo_jw"):
+                declaraties = declaraties_demo_opbouwen(gemeenten=resultaat.gemeenten)
         except DomeinFout as fout:
             raise CommandError(f"Demodata niet aangemaakt: {fout.bericht} ({fout.code})") from fout
 
@@ -82,7 +105,13 @@ class Command(BaseCommand):
         totalen = demo_tellingen()
         for label in ("budgetposten", "inkooptrajecten", "cliënten", "toewijzingen"):
             schrijf(f"  {label}: {totalen[label]} in totaal, {inkoop.nieuw[label]} nieuw")
-        if not sum(nieuw.values()) and not sum(inkoop.nieuw.values()):
+        tellingen = declaratietellingen()
+        schrijf(
+            f"  declaraties: {tellingen['declaraties']} in totaal, {declaraties.nieuw} nieuw "
+            f"({declaraties.berichten} 323-berichten, {declaraties.prestaties} prestaties; "
+            f"{tellingen['in beoordeling']} met prestaties ter beoordeling)"
+        )
+        if not sum(nieuw.values()) and not sum(inkoop.nieuw.values()) and not declaraties.nieuw:
             schrijf("  De demodata bestond al; er is niets gewijzigd.")
         schrijf(f"Demogebruikers (wachtwoord '{WACHTWOORD}') en hun API-token:")
         breedte = max(len(naam) for naam, *_ in GEBRUIKERS)
