@@ -220,14 +220,6 @@ def main(argv: list[str] | None = None) -> int:
     regio = regio_.regio_opbouwen(
         berichten=args.berichten, aanbieders=args.aanbieders, toewijzingen=args.toewijzingen
     )
-    # The region went in by bulk inserts a few seconds ago; autovacuum has not looked at it
-    # yet, and without statistics PostgreSQL plans the look-ups of a message by toewijzing
-    # as sequential scans (15 ms instead of 1 ms each at this size). A live database has
-    # them, as any bulk load should: ANALYZE (not timed).
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     opbouw = time.perf_counter() - begin
     bevindingen = regio_.grootboek_controleren()
     if bevindingen:
@@ -238,6 +230,22 @@ def main(argv: list[str] | None = None) -> int:
         f"aanbieders, {_nl(regio.toewijzingen)} toewijzingen ({regio.via_service} via "
         "toewijzing_verstrekken, de rest in bulk met hun reserveringen); grootboek in orde"
     )
+    begin = time.perf_counter()
+    historie = regio_.geschiedenis_verwerken(regio)
+    # The region went in by bulk inserts and the history a moment ago; autovacuum has not
+    # looked at them yet, and without statistics PostgreSQL plans the look-ups of a message
+    # by toewijzing as sequential scans (15 ms instead of 1 ms each at this size). A live
+    # database has them, as any bulk load should: ANALYZE (not timed).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"Geschiedenis: {_nl(historie)} prestaties over "
+        f"{', '.join(f'{m:02d}-{regio_.JAAR}' for m in regio_.GESCHIEDENIS)} door de "
+        f"pijplijn (toegekend, gerealiseerd, beantwoord) in {_nl(time.perf_counter() - begin, 1)} "
+        "s; daarna ANALYZE"
+    )
 
     begin = time.perf_counter()
     berichten, rijen = regio_.berichten_maken(regio, n, args.map)
@@ -246,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Maand: {_nl(len(berichten))} WMO323-berichten met {_nl(n)} prestaties "
         f"({_nl(min(b.prestaties for b in berichten))}-{_nl(max(b.prestaties for b in berichten))}"
-        f" per bericht, {_nl(gepland)} met een fout = {_nl(100 * gepland / n, 1)} %), "
+        f" per bericht, {_nl(gepland)} met een fout = {_nl(100 * gepland / n, 1)} %, "
+        f"{_nl(sum(b.credits for b in berichten))} creditregels op de geschiedenis), "
         f"{_nl(sum(map(len, data)) / 1_000_000, 1)} MB, gemaakt in "
         f"{_nl(time.perf_counter() - begin, 1)} s ({args.map})"
     )

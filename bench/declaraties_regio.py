@@ -25,7 +25,14 @@ from 111 to 555 lines, over 33 to 167 toewijzingen). TR389 allows one debit per 
 product and month, so with more lines than toewijzingen a message also declares the months
 before December (late lines, which TR319 allows): 100,000 lines over 30,000 toewijzingen is
 3.3 months each.
-No credits: nothing was approved before this month.
+
+**The history** (not timed). Before this month the region declared July and August 2026: one
+line per toewijzing per month (within its Omvang), sent through the same pipeline, so they are
+approved, realised in the ledger and answered; then ANALYZE. A month's look-ups thus run against
+a table with earlier months and statistics, as on a live database. Every 40th line of the month
+(offset by half, never a faulty one, each toewijzing at most once) is instead a credit of the
+toewijzing's August line (VorigReferentieNummer, the same period, volume and amount): approved,
+the August debit marked gecrediteerd, the amount back on the reservation.
 
 Every 20th line (5 %) breaks one rule, in turn: a volume above the monthly Omvang (TR321, 9321);
 a tariff 5.00 below the contract (TR418, 0611; the amount is the volume times that tariff); a
@@ -61,6 +68,7 @@ from financien import services as financien_services
 from financien.constants import AANBIEDER_REKENINGEN, BoekingSoort, BronType, RekeningSoort
 from financien.models import Boeking, Boekingsregel, Budgetpost, Rekening, Reservering
 from financien.selectors import grootboek_controleren
+from financien.services import Realisatiedeel
 from inkoop import services as inkoop_services
 from inkoop.constants import ToewijzingStatus
 from inkoop.models import Client, Toewijzing, Toewijzingnummering
@@ -95,6 +103,12 @@ GEMEENTECODES = ("0344", "0356", "1904", "0363", "0599", "0518")
 FOUT_ELKE = 20
 #: The rule the faulty lines break, in turn (their retourcode).
 FOUTEN = ("9321", "0611", "9338", "9388")
+#: The months before this month that the region already declared (history, not timed): one
+#: approved line per toewijzing per month, through the pipeline.
+GESCHIEDENIS = (7, 8)
+#: Every this many lines (offset by half) one is a credit of the toewijzing's line of the last
+#: history month instead (a correction after the fact; approved).
+CREDIT_ELKE = 40
 VLOERTABEL = "bench_vloer_prestatie"
 
 
@@ -467,11 +481,119 @@ class Bericht:
     ontvangen_op: datetime
     prestaties: int
     fouten: dict[str, int]
+    credits: int = 0
 
 
 def _maand(maand: int) -> tuple[date, date]:
     begin = date(JAAR, maand, 1)
     return begin, laatste_dag_van_maand(begin)
+
+
+def _historisch_volume(k: int, vorm: Productvorm) -> int:
+    """The volume of history line ``k`` of a pair (within the monthly Omvang)."""
+    return 1 + k % vorm.per_maand
+
+
+def _historische_referentie(maand: int, nummer: int, k: int) -> str:
+    return f"H{maand:02d}{nummer:05d}{k:06d}"
+
+
+def historisch_bericht(paar: Paar, nummer: int, maand: int) -> Bericht323:
+    """The declaration of pair ``nummer`` over history month ``maand``: one approved line per
+    toewijzing of the pair."""
+    per_client: dict[str, list[Prestatie323]] = defaultdict(list)
+    begin, eind = _maand(maand)
+    totaal = Decimal(0)
+    for k, tw in enumerate(paar.toewijzingen):
+        vorm = PRODUCTEN[tw.vorm]
+        volume = _historisch_volume(k, vorm)
+        totaal += volume * vorm.tarief
+        per_client[tw.bsn].append(
+            Prestatie323(
+                product_referentie=Referentie(
+                    referentie_nummer=_historische_referentie(maand, nummer, k)
+                ),
+                toewijzing_nummer=tw.nummer,
+                product_categorie=vorm.categorie,
+                product_code=vorm.code,
+                product_periode=GeslotenPeriode(begindatum=begin, einddatum=eind),
+                geleverd_volume=volume,
+                eenheid=vorm.eenheid,
+                product_tarief=vorm.tarief,
+                ingediend_bedrag=BedragMetDC(bedrag=volume * vorm.tarief, debet_credit="D"),
+            )
+        )
+    dagtekening = eind + timedelta(days=5)
+    return _bericht323(
+        paar,
+        identificatie=f"H{maand:02d}{nummer:06d}",
+        declaratienummer=f"H{maand:02d}{nummer:06d}",
+        periode=GeslotenPeriode(begindatum=begin, einddatum=eind),
+        dagtekening=dagtekening,
+        totaal=totaal,
+        per_client=per_client,
+    )
+
+
+def _bericht323(
+    paar: Paar,
+    *,
+    identificatie: str,
+    declaratienummer: str,
+    periode: GeslotenPeriode,
+    dagtekening: date,
+    totaal: Decimal,
+    per_client: dict[str, list[Prestatie323]],
+) -> Bericht323:
+    return Bericht323(
+        soort=WMO323,
+        header=Header(
+            afzender=paar.agb_code,
+            ontvanger=paar.gemeente_code,
+            bericht_identificatie=BerichtIdentificatie(
+                identificatie=identificatie, dagtekening=dagtekening
+            ),
+            xsd_versie=xsd_versie(WMO323),
+        ),
+        declaratie=Declaratie323(
+            declaratie_nummer=declaratienummer,
+            declaratie_periode=periode,
+            declaratie_dagtekening=dagtekening,
+            totaal_ingediend_bedrag=TotaalBedragMetDC(
+                totaal_bedrag=abs(totaal), debet_credit="C" if totaal < 0 else "D"
+            ),
+            clienten=tuple(
+                Client323(bsn=bsn, prestaties=tuple(regels)) for bsn, regels in per_client.items()
+            ),
+        ),
+    )
+
+
+def geschiedenis_verwerken(regio: Regio) -> int:
+    """Send the history months' declarations through the pipeline (not timed); returns the
+    lines. Every line is approved, realised and answered like any other."""
+    from iwmo_jw.services import bericht_ontvangen
+
+    regels = 0
+    for maand in GESCHIEDENIS:
+        ontvangen_op = datetime(JAAR, maand + 1, 10, 9, 0, tzinfo=UTC)
+        for nummer, paar in enumerate(regio.paren):
+            model = historisch_bericht(paar, nummer, maand)
+            bericht_ontvangen(
+                data=serialize(model, valideren=nummer == 0),
+                bestandsnaam=f"geschiedenis-{maand:02d}-{nummer:04d}.xml",
+                ontvangen_op=ontvangen_op + timedelta(seconds=nummer),
+            )
+            regels += len(paar.toewijzingen)
+    return regels
+
+
+def _is_fout(g: int) -> bool:
+    return g % FOUT_ELKE == FOUT_ELKE - 1
+
+
+def _is_credit(g: int) -> bool:
+    return bool(GESCHIEDENIS) and g % CREDIT_ELKE == CREDIT_ELKE // 2 and not _is_fout(g)
 
 
 def bericht_maken(paar: Paar, nummer: int, aantal: int, eerste_regel: int) -> Bericht323:
@@ -495,7 +617,15 @@ def bericht_maken(paar: Paar, nummer: int, aantal: int, eerste_regel: int) -> Be
         volume = 1 + g % vorm.per_maand
         tarief = vorm.tarief
         toewijzing_nummer = tw.nummer
-        if g % FOUT_ELKE == FOUT_ELKE - 1:
+        vorig, debet_credit = None, "D"
+        if _is_credit(g) and j < len(tws):  # each history line credited once
+            # The toewijzing's line of the last history month, credited in full.
+            k = j % len(tws)
+            vorig = _historische_referentie(GESCHIEDENIS[-1], nummer, k)
+            begin, eind = _maand(GESCHIEDENIS[-1])
+            volume = _historisch_volume(k, vorm)
+            debet_credit = "C"
+        if _is_fout(g):
             fout = FOUTEN[(g // FOUT_ELKE) % len(FOUTEN)]
             if fout == "9321":
                 volume = vorm.per_maand + 1 + g % 3
@@ -506,10 +636,12 @@ def bericht_maken(paar: Paar, nummer: int, aantal: int, eerste_regel: int) -> Be
             else:  # 9388
                 eind = begin.replace(day=15)
         bedrag = volume * tarief
-        totaal += bedrag
+        totaal += -bedrag if debet_credit == "C" else bedrag
         per_client[tw.bsn].append(
             Prestatie323(
-                product_referentie=Referentie(referentie_nummer=f"R{nummer:05d}{j:06d}"),
+                product_referentie=Referentie(
+                    referentie_nummer=f"R{nummer:05d}{j:06d}", vorig_referentie_nummer=vorig
+                ),
                 toewijzing_nummer=toewijzing_nummer,
                 product_categorie=vorm.categorie,
                 product_code=vorm.code,
@@ -517,30 +649,18 @@ def bericht_maken(paar: Paar, nummer: int, aantal: int, eerste_regel: int) -> Be
                 geleverd_volume=volume,
                 eenheid=vorm.eenheid,
                 product_tarief=tarief,
-                ingediend_bedrag=BedragMetDC(bedrag=bedrag, debet_credit="D"),
+                ingediend_bedrag=BedragMetDC(bedrag=bedrag, debet_credit=debet_credit),
             )
         )
     begin, eind = _maand(DECLARATIEMAAND)
-    periode = GeslotenPeriode(begindatum=begin, einddatum=eind)
-    return Bericht323(
-        soort=WMO323,
-        header=Header(
-            afzender=paar.agb_code,
-            ontvanger=paar.gemeente_code,
-            bericht_identificatie=BerichtIdentificatie(
-                identificatie=f"B{nummer:06d}", dagtekening=DAGTEKENING
-            ),
-            xsd_versie=xsd_versie(WMO323),
-        ),
-        declaratie=Declaratie323(
-            declaratie_nummer=f"D{nummer:06d}",
-            declaratie_periode=periode,
-            declaratie_dagtekening=DAGTEKENING,
-            totaal_ingediend_bedrag=TotaalBedragMetDC(totaal_bedrag=totaal, debet_credit="D"),
-            clienten=tuple(
-                Client323(bsn=bsn, prestaties=tuple(regels)) for bsn, regels in per_client.items()
-            ),
-        ),
+    return _bericht323(
+        paar,
+        identificatie=f"B{nummer:06d}",
+        declaratienummer=f"D{nummer:06d}",
+        periode=GeslotenPeriode(begindatum=begin, einddatum=eind),
+        dagtekening=DAGTEKENING,
+        totaal=totaal,
+        per_client=per_client,
     )
 
 
@@ -566,9 +686,7 @@ def berichten_maken(
         bestand = map_ / f"bericht-{m:04d}.xml"
         bestand.write_bytes(data)
         fouten = Counter(
-            FOUTEN[(g // FOUT_ELKE) % len(FOUTEN)]
-            for g in range(eerste, eerste + n)
-            if g % FOUT_ELKE == FOUT_ELKE - 1
+            FOUTEN[(g // FOUT_ELKE) % len(FOUTEN)] for g in range(eerste, eerste + n) if _is_fout(g)
         )
         berichten.append(
             Bericht(
@@ -577,6 +695,9 @@ def berichten_maken(
                 ontvangen_op=ONTVANGEN_VANAF + timedelta(seconds=m),
                 prestaties=n,
                 fouten=dict(fouten),
+                credits=sum(
+                    1 for j in range(n) if _is_credit(eerste + j) and j < len(paar.toewijzingen)
+                ),
             )
         )
         rijen.append(_vloerrijen(model, m, paar, velden))
@@ -620,7 +741,7 @@ def _vloerrijen(
                 toewijzing_id=pks.get(p.toewijzing_nummer),
                 toewijzingnummer=p.toewijzing_nummer,
                 referentienummer=p.product_referentie.referentie_nummer,
-                vorig_referentienummer="",
+                vorig_referentienummer=p.product_referentie.vorig_referentie_nummer or "",
                 productcategorie=p.product_categorie,
                 productcode=p.product_code,
                 periode_begin=p.product_periode.begindatum,
@@ -803,7 +924,12 @@ def _naief_beoordelen(
             ).aggregate(volume=Sum("geleverd_volume"))["volume"]
             or 0
         )
-        if toewijzing.volume is not None and eerder + p.geleverd_volume > toewijzing.volume:
+        credit = p.ingediend_bedrag.debet_credit == DebetCredit.CREDIT
+        if (
+            not credit
+            and toewijzing.volume is not None
+            and eerder + p.geleverd_volume > toewijzing.volume
+        ):
             codes.append("9321")
     tarief = (
         Tariefperiode.objects.filter(
@@ -877,6 +1003,7 @@ def _naief_bericht(data: bytes, ontvangen_op: datetime) -> tuple[int, int]:
                 toewijzing=toewijzing,
                 toewijzingnummer=p.toewijzing_nummer,
                 referentienummer=p.product_referentie.referentie_nummer,
+                vorig_referentienummer=p.product_referentie.vorig_referentie_nummer or "",
                 productcategorie=p.product_categorie,
                 productcode=p.product_code,
                 periode_begin=p.product_periode.begindatum,
@@ -893,6 +1020,33 @@ def _naief_bericht(data: bytes, ontvangen_op: datetime) -> tuple[int, int]:
             prestatie.save()
             if codes or toewijzing is None:
                 afgewezen += 1
+                continue
+            if p.ingediend_bedrag.debet_credit == DebetCredit.CREDIT:
+                # The debit it credits, marked; the amount back to the reservation.
+                debet = Prestatie.objects.get(
+                    zorgaanbieder=zorgaanbieder,
+                    referentienummer=p.product_referentie.vorig_referentie_nummer,
+                    debet_credit=DebetCredit.DEBET,
+                )
+                debet.status = PrestatieStatus.GECREDITEERD
+                debet.save(update_fields=["status"])
+                prestatie.gecrediteerde_prestatie = debet
+                prestatie.save(update_fields=["gecrediteerde_prestatie"])
+                financien_services.declaratie_boeken(
+                    door=None,
+                    gemeente_id=gemeente.pk,
+                    bron_id=str(prestatie.uuid),
+                    delen=[
+                        Realisatiedeel(
+                            toewijzing=str(toewijzing.uuid),
+                            jaar=p.product_periode.begindatum.year,
+                            bedrag=-bedrag,
+                            zorgaanbieder_id=zorgaanbieder.pk,
+                        )
+                    ],
+                    idempotentiesleutel=f"naief-credit:{prestatie.uuid}",
+                )
+                toegekend_totaal -= bedrag
                 continue
             reservering = Reservering.objects.get(
                 bron_type=BronType.TOEWIJZING,
@@ -945,18 +1099,24 @@ class Controle:
 
 
 def controleren(berichten: Sequence[Bericht]) -> Controle:
-    """Every message processed with a 325 in the outbox, the planned lines rejected with the
-    planned code, and what was approved realised in the ledger."""
+    """Every message of the month processed with a 325 in the outbox, the planned lines
+    rejected with the planned code, the planned credits approved and their history debits
+    marked credited, and what was approved (net of credits, history included) realised in the
+    ledger."""
     regels: list[str] = []
     fouten: list[str] = []
     aantal = len(berichten)
-    statussen = Counter(InkomendBericht.objects.values_list("status", flat=True))
+    maand = Q(identificatie__startswith="B")  # the month's messages; history starts with H
+    statussen = Counter(InkomendBericht.objects.filter(maand).values_list("status", flat=True))
     verwerkt = statussen.get(BerichtStatus.VERWERKT, 0)
     antwoorden = UitgaandBericht.objects.filter(
-        antwoord_op__isnull=False, berichttype="325"
+        antwoord_op__identificatie__startswith="B", berichttype="325"
     ).count()
     declaraties = Declaratie.objects.filter(
-        bericht__isnull=False, antwoord__isnull=False, status=DeclaratieStatus.BEANTWOORD
+        berichtidentificatie__startswith="B",
+        bericht__isnull=False,
+        antwoord__isnull=False,
+        status=DeclaratieStatus.BEANTWOORD,
     ).count()
     regels.append(
         f"berichten: {verwerkt}/{aantal} verwerkt, {declaraties} declaraties beantwoord, "
@@ -969,10 +1129,11 @@ def controleren(berichten: Sequence[Bericht]) -> Controle:
     gepland: Counter[str] = Counter()
     for b in berichten:
         gepland.update(b.fouten)
-    prestaties = Counter(Prestatie.objects.values_list("status", flat=True))
+    van_de_maand = Prestatie.objects.filter(declaratie__berichtidentificatie__startswith="B")
+    prestaties = Counter(van_de_maand.values_list("status", flat=True))
     afgewezen = prestaties.get(PrestatieStatus.AFGEWEZEN, 0)
     per_code: Counter[str] = Counter()
-    for codes in Prestatie.objects.filter(status=PrestatieStatus.AFGEWEZEN).values_list(
+    for codes in van_de_maand.filter(status=PrestatieStatus.AFGEWEZEN).values_list(
         "retourcodes", flat=True
     ):
         per_code.update(codes.split(","))
@@ -987,14 +1148,35 @@ def controleren(berichten: Sequence[Bericht]) -> Controle:
     if afgewezen != sum(gepland.values()) or any(per_code.get(c, 0) < gepland[c] for c in FOUTEN):
         fouten.append(f"andere afwijzingen dan gepland (statussen {dict(prestaties)})")
 
-    toegekend = Prestatie.objects.filter(status=PrestatieStatus.TOEGEKEND).aggregate(
-        s=Sum("toegekend_bedrag")
-    )["s"] or Decimal(0)
+    credits_gepland = sum(b.credits for b in berichten)
+    credits = van_de_maand.filter(
+        debet_credit=DebetCredit.CREDIT, status=PrestatieStatus.TOEGEKEND
+    ).count()
+    gecrediteerd = Prestatie.objects.filter(
+        declaratie__berichtidentificatie__startswith="H", status=PrestatieStatus.GECREDITEERD
+    ).count()
+    historie = Prestatie.objects.filter(declaratie__berichtidentificatie__startswith="H")
+    regels.append(
+        f"geschiedenis: {historie.count()} eerder toegekende prestaties "
+        f"({len(GESCHIEDENIS)} maanden); creditregels {credits}/{credits_gepland} toegekend, "
+        f"{gecrediteerd} eerdere prestaties gecrediteerd"
+    )
+    if not credits == gecrediteerd == credits_gepland:
+        fouten.append("niet elke geplande creditregel is toegekend en verwerkt")
+
+    goedgekeurd = [PrestatieStatus.TOEGEKEND, PrestatieStatus.GECREDITEERD]
+    debet = Prestatie.objects.filter(
+        debet_credit=DebetCredit.DEBET, status__in=goedgekeurd
+    ).aggregate(s=Sum("toegekend_bedrag"))["s"] or Decimal(0)
+    credit = Prestatie.objects.filter(
+        debet_credit=DebetCredit.CREDIT, status=PrestatieStatus.TOEGEKEND
+    ).aggregate(s=Sum("toegekend_bedrag"))["s"] or Decimal(0)
+    toegekend = debet - credit
     realisaties = Boeking.objects.filter(soort=BoekingSoort.REALISATIE)
     gerealiseerd = Reservering.objects.aggregate(s=Sum("gerealiseerd_bedrag"))["s"] or Decimal(0)
     regels.append(
         f"grootboek: {realisaties.count()} realisatieboekingen, gerealiseerd {gerealiseerd} "
-        f"= toegekend {toegekend}"
+        f"= toegekend {toegekend} (na crediteringen, geschiedenis inbegrepen)"
     )
     if gerealiseerd != toegekend:
         fouten.append("wat gerealiseerd is, is niet wat toegekend is")

@@ -79,10 +79,11 @@ class _Regel:
     tarief: Decimal
 
 
-def _volume(toewijzing: Toewijzing, begin: date, eind: date) -> int:
-    """What the toewijzing allows over ``begin``..``eind`` of one month, kept simple and on the
-    safe side: a week's volume for a weekly Omvang (a month holds at least one whole week of
-    it), the month's volume for a monthly one, half of it (at least 1) for a total."""
+def _volume(toewijzing: Toewijzing) -> int:
+    """A volume the toewijzing allows in any (part of a) month it runs, kept simple: a week's
+    volume for a weekly Omvang (every ProductPeriode touches at least one calendar week,
+    IV077), the month's volume for a monthly one (IV078), half of it (at least 1) for a
+    total."""
     volume = toewijzing.volume or 0
     if toewijzing.frequentie == "6":
         return max(1, volume // 2)
@@ -139,7 +140,7 @@ def _prestatie(
 ) -> Prestatie323:
     t = regel.toewijzing
     assert t.product is not None
-    volume = _volume(t, begin, eind) if volume is None else volume
+    volume = _volume(t) if volume is None else volume
     tarief = regel.tarief if tarief is None else tarief
     return Prestatie323(
         product_referentie=Referentie(referentie_nummer=referentie, vorig_referentie_nummer=vorig),
@@ -190,14 +191,14 @@ def declaraties_demo_opbouwen(*, gemeenten: list[Gemeente]) -> DeclaratieDemo:
                     # The September line once more as a credit, then corrected with one less.
                     correctie = False
                     eerder = f"{gemeente.code}{MAANDEN[0][0]:%y%m}-{regel.toewijzing.nummer}"
-                    volume = _volume(regel.toewijzing, *sept)
+                    volume = _volume(regel.toewijzing)
                     clienten[bsn] += [
                         _prestatie(regel, f"{eerder}C", *sept, vorig=eerder, credit=True),
                         _prestatie(regel, f"{eerder}N", *sept, volume=max(1, volume - 1)),
                     ]
                     resultaat.gepland["correctie"] += 1
                 if fout and not clienten:
-                    volume = _volume(regel.toewijzing, van, tot)
+                    volume = _volume(regel.toewijzing)
                     if fout == "9321":
                         clienten[bsn].append(
                             _prestatie(regel, referentie, van, tot, volume=volume * 10)

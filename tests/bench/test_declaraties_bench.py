@@ -52,6 +52,7 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
     for regel in (
         "2 gemeenten, 5 aanbieders, 600 toewijzingen (2 via toewijzing_verstrekken",
         "grootboek in orde",
+        "Geschiedenis: 1.200 prestaties over 07-2026, 08-2026 door de pijplijn",
         "Maand: 10 WMO323-berichten met 2.000 prestaties (66-333 per bericht, 100 met een fout",
         "(a) vloer: lxml + XSD + COPY",
         "(b) pijplijn: bericht_ontvangen",
@@ -63,6 +64,8 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
         "berichten: 10/10 verwerkt, 10 declaraties beantwoord, 10 325's in de uitbox",
         "prestaties: 2000 opgeslagen, 100 afgewezen (5.0 %), gepland 100; "
         "per code: 9321 25/25, 0611 25/25, 9338 25/25, 9388 25/25",
+        "geschiedenis: 1200 eerder toegekende prestaties (2 maanden); creditregels 15/15 "
+        "toegekend, 15 eerdere prestaties gecrediteerd",
         "gerealiseerd",
         "grootboek_controleren: 0 bevindingen",
     ):
@@ -71,10 +74,11 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
     naief = re.search(r"\((\d+) prestaties, (\d+) afgewezen, gepland (\d+)\)", tekst)
     assert naief is not None, tekst
     assert naief.group(2) == naief.group(3)
-    # The queries per message do not grow with its lines (66 to 333 here).
+    # The queries per message do not grow with its lines (66 to 333 here); a message with
+    # credits adds a fixed few (the debits it credits, their history, the credit transfer).
     queries = re.search(r"Queries per bericht \(b\): min (\d+), max (\d+) bij 66-333", tekst)
     assert queries is not None, tekst
-    assert int(queries.group(2)) - int(queries.group(1)) <= 5, queries.group(0)
+    assert int(queries.group(2)) - int(queries.group(1)) <= 8, queries.group(0)
     # --opruimen dropped the benchmark's database.
     beheer = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(beheer) as pg:
