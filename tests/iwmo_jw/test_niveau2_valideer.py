@@ -115,8 +115,7 @@ def test_geldig_voor_niveau_2_gebouwde_berichten_zijn_geldig(
         bericht=b,
         kop=kop_van(data_),
     )
-    assert resultaat.kop is not None
-    assert resultaat.kop.identificatie == b.header.bericht_identificatie.identificatie
+    assert resultaat.kop is not None  # read from the same parse as the model
 
 
 @pytest.mark.parametrize("naam", NIVEAU2_SOORTEN)
