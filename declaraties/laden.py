@@ -12,8 +12,9 @@ The queries, per message:
 5. which ReferentieNummers of the message this provider used before (TR314);
 6. whether the BerichtIdentificatie (TR056) or 7. the DeclaratieNummer (TR333) was used
    before, and 8. the latest DeclaratiePeriode (TR318);
-9. the CBS gemeentecodes; 10. the product list of the wet; 11. the provider's contract
-   tariffs for this gemeente; 12. the rules the gemeente switched off.
+9. the Ontvanger among the CBS gemeentecodes; 10. the message's products in the wet's list;
+   11. the provider's contract tariffs for this gemeente; 12. the rules the gemeente switched
+   off.
 
 Only declarations that count as sent (``Declaratie.geteld``) take part in 5-8.
 """
@@ -236,10 +237,15 @@ def context_laden(
     )
 
     # 9-12. Reference data and the provider's tariffs.
-    gemeentecodes = Gemeente.objects.values_list("code", flat=True)
-    producten = Product.objects.filter(categorie__wet=wet).values_list(
-        "categorie__code", "productcode"
+    # Only what the message names: the CBS list and the catalogue are long, a message holds
+    # one Ontvanger and a handful of products.
+    gemeentecodes = Gemeente.objects.filter(code=bericht.header.ontvanger).values_list(
+        "code", flat=True
     )
+    producten = Product.objects.filter(
+        categorie__wet=wet,
+        productcode__in={p.product_code for c in decl.clienten for p in c.prestaties},
+    ).values_list("categorie__code", "productcode")
     tarieven = [
         Tarief(
             product_categorie=r["product__categorie__code"],
