@@ -78,6 +78,10 @@ DATABASES = {
         conn_max_age=env("DATABASE_CONN_MAX_AGE", 0, cast=int, doc="Persistent connections (s)."),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env(
+        "DATABASE_SERVER_SIDE_BINDING", True, cast=bool, doc="PostgreSQL: server-side binding."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "kern.Gebruiker"
 
