@@ -109,7 +109,11 @@ def _foutomschrijving(exc: BaseException) -> str:
 def _verwerken(pk: int, resultaat: Validatieresultaat | None) -> InkomendBericht:
     """Hand the waiting message ``pk`` to its handler, if one is registered."""
     with transaction.atomic():
-        bericht = InkomendBericht.objects.select_for_update().get(pk=pk)
+        berichten = InkomendBericht.objects.select_for_update()
+        if resultaat is not None:
+            # Checked a moment ago from the bytes in hand: the stored copy need not travel back.
+            berichten = berichten.defer("inhoud")
+        bericht = berichten.get(pk=pk)
         if bericht.status != BerichtStatus.WACHT_OP_VERWERKING:
             return bericht
         handler = handler_voor(bericht.standaard, bericht.berichttype)
