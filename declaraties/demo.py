@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from contracten.constants import Eenheid
 from contracten.exceptions import GeenContracttarief, MeerdereContracttarieven
+from contracten.models import Product
 from contracten.selectors import tarief_op
 from declaraties.invoer import bericht323
 from declaraties.models import Beoordelingsinstelling, Declaratie
@@ -76,6 +77,7 @@ class DeclaratieDemo:
 @dataclass(frozen=True)
 class _Regel:
     toewijzing: Toewijzing
+    product: Product
     tarief: Decimal
 
 
@@ -94,7 +96,7 @@ def _regels(gemeente: Gemeente, wet: str) -> dict[int, list[_Regel]]:
     """Per provider, the toewijzingen of this gemeente and wet the demo declares, with the
     contract tariff of September (the demo's tariffs run the whole year)."""
     per_aanbieder: dict[int, list[_Regel]] = defaultdict(list)
-    tarieven: dict[tuple[int, int | None], Decimal | None] = {}
+    tarieven: dict[tuple[int, int], Decimal | None] = {}
     for t in (
         Toewijzing.objects.filter(
             gemeente=gemeente,
@@ -107,14 +109,16 @@ def _regels(gemeente: Gemeente, wet: str) -> dict[int, list[_Regel]]:
         .select_related("client", "zorgaanbieder", "product__categorie")
         .order_by("pk")
     ):
-        assert t.product is not None
-        sleutel = (t.zorgaanbieder_id, t.product_id)
+        product = t.product
+        if product is None:  # the filter leaves none out; mypy does not know
+            continue
+        sleutel = (t.zorgaanbieder_id, product.pk)
         if sleutel not in tarieven:
             try:
                 periode = tarief_op(
                     zorgaanbieder=t.zorgaanbieder,
                     gemeente=gemeente,
-                    product=t.product,
+                    product=product,
                     datum=MAANDEN[0][0],
                 )
             except (GeenContracttarief, MeerdereContracttarieven):
@@ -123,7 +127,7 @@ def _regels(gemeente: Gemeente, wet: str) -> dict[int, list[_Regel]]:
                 tarieven[sleutel] = periode.bedrag.amount if periode.eenheid == t.eenheid else None
         tarief = tarieven[sleutel]
         if tarief is not None:
-            per_aanbieder[t.zorgaanbieder_id].append(_Regel(t, tarief))
+            per_aanbieder[t.zorgaanbieder_id].append(_Regel(t, product, tarief))
     return per_aanbieder
 
 
@@ -139,14 +143,13 @@ def _prestatie(
     credit: bool = False,
 ) -> Prestatie323:
     t = regel.toewijzing
-    assert t.product is not None
     volume = _volume(t) if volume is None else volume
     tarief = regel.tarief if tarief is None else tarief
     return Prestatie323(
         product_referentie=Referentie(referentie_nummer=referentie, vorig_referentie_nummer=vorig),
         toewijzing_nummer=t.nummer,
-        product_categorie=t.product.categorie.code,
-        product_code=t.product.productcode,
+        product_categorie=regel.product.categorie.code,
+        product_code=regel.product.productcode,
         product_periode=GeslotenPeriode(begindatum=begin, einddatum=eind),
         geleverd_volume=volume,
         eenheid=t.eenheid,
