@@ -241,14 +241,6 @@ class Reserveringssom:
         return sum((Fraction(t, p) for p, t in self.tellers.items()), Fraction(0)) / 100
 
 
-def _verwacht_totaal(
-    reserveringen: Iterable[OpenReservering], *, jaar: int, peildatum: date
-) -> Fraction:
-    """The sum of :func:`verwacht_restant` over many reservations (see
-    :class:`Reserveringssom`)."""
-    return Reserveringssom.van(reserveringen, jaar=jaar, peildatum=peildatum).verwacht
-
-
 def deel_na_jaar(reservering: OpenReservering, *, jaar: int) -> Decimal:
     """The part of an open reservation of budget year ``jaar`` that belongs to the days of
     its period after that year: its amount pro rata by days, rounded to the cent, never more

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from operator import attrgetter
+from typing import Any
 from uuid import UUID, uuid4
 
 from django.db import IntegrityError, connection, transaction
@@ -137,9 +138,14 @@ class Prestatieregel:
     bevestigd_door_id: int | None = None
 
 
+def _prestatievelden() -> list[Any]:
+    """Prestatie's fields with a column, but its primary key, in table order."""
+    return [f for f in Prestatie._meta.concrete_fields if not f.primary_key]
+
+
 def _prestatiekolommen() -> list[str]:
-    """The attribute names of Prestatie's columns but its primary key, in table order."""
-    return [f.attname for f in Prestatie._meta.concrete_fields if not f.primary_key]
+    """The attribute names of those fields (what :class:`Prestatieregel` holds)."""
+    return [f.attname for f in _prestatievelden()]
 
 
 # --- The shared path ---------------------------------------------------------------------
@@ -165,7 +171,8 @@ def _prestaties_opslaan(rijen: list[Prestatieregel]) -> None:
     """Insert a message's prestaties: on PostgreSQL with one COPY (the rows go to the server
     as they are; Django's bulk_create spent a quarter of the pipeline preparing 27 values per
     row in Python), elsewhere with bulk_create. The new rows' primary keys are not needed."""
-    namen = _prestatiekolommen()
+    velden = _prestatievelden()
+    namen = [f.attname for f in velden]
     waarden = attrgetter(*namen)
     if connection.vendor != "postgresql":
         Prestatie.objects.bulk_create(
@@ -173,11 +180,7 @@ def _prestaties_opslaan(rijen: list[Prestatieregel]) -> None:
             batch_size=2000,
         )
         return
-    kolommen = ", ".join(
-        connection.ops.quote_name(f.column)
-        for f in Prestatie._meta.concrete_fields
-        if not f.primary_key
-    )
+    kolommen = ", ".join(connection.ops.quote_name(f.column) for f in velden)
     tabel = connection.ops.quote_name(Prestatie._meta.db_table)
     with connection.cursor() as cursor:
         ruwe_cursor = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API

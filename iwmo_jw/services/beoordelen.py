@@ -106,16 +106,11 @@ def _ruw_vastleggen(
     return bericht
 
 
-def _lees_kop(invoer: Invoer) -> tuple[Validatieresultaat | None, Kop | None]:
-    if invoer.data is None:
-        return None, None
-    resultaat = valideer(invoer.data, max_grootte=invoer.grens)
-    return resultaat, resultaat.kop
-
-
 def _beoordelen(pk: int, invoer: Invoer) -> tuple[InkomendBericht, Validatieresultaat | None]:
     """Check the stored message ``pk`` and record the outcome (one transaction)."""
-    resultaat, kop = _lees_kop(invoer)
+    # Levels 1 and 2 and the header, from one parse (none for an input over the size limit).
+    resultaat = valideer(invoer.data, max_grootte=invoer.grens) if invoer.data is not None else None
+    kop = resultaat.kop if resultaat is not None else None
     with transaction.atomic():
         bericht = InkomendBericht.objects.select_for_update().defer("inhoud").get(pk=pk)
         if bericht.status != BerichtStatus.ONTVANGEN:

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from iwmo_jw.codec import CodecFout, kop_van, valideer
+from iwmo_jw.codec import CodecFout, valideer
 from iwmo_jw.constants import (
     ANTWOORDEN_OP,
     GGK_APPLICATIE,
@@ -116,14 +116,14 @@ def bericht_uitgaand_vastleggen(
     data = bytes(data)
     grens = max_grootte()
     resultaat = valideer(data, max_grootte=grens)
-    if not resultaat.geldig:
+    kop = resultaat.kop  # read from the same parse; a valid message always has one
+    if not resultaat.geldig or kop is None:
         raise DomeinFout(
             "Het uitgaande bericht is ongeldig en is niet opgeslagen: "
             + samenvatting(resultaat.fouten),
             code="uitgaand_bericht_ongeldig",
             details={"fouten": meldingen_als_json(resultaat.fouten)},
         )
-    kop = kop_van(data, max_grootte=grens)
     if is_inkomend(kop.soort):
         raise DomeinFout(
             f"Een {kop.soort.naam} verstuurt de gemeente niet; het is een bericht van de "
