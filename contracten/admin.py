@@ -848,9 +848,7 @@ class BestedingsruimteAdmin(DienstModelAdmin):
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> forms.ModelChoiceField | None:
-        if db_field.name == "gemeente":
-            kwargs["queryset"] = gemeenten_van(request)
-        elif db_field.name == "zorgaanbieder":
+        if db_field.name == "zorgaanbieder":
             kwargs["queryset"] = zorgaanbieders_zichtbaar(gebruiker=actor(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -19,7 +19,7 @@ from declaraties.models import (
     Prestatie,
     RegelInstelling,
 )
-from kern.admin import AlleenLezenAdmin, DienstModelAdmin, actor, gemeenten_van
+from kern.admin import AlleenLezenAdmin, DienstModelAdmin, actor
 from kern.toegang import gemeente_filter
 
 
@@ -100,11 +100,6 @@ class BeoordelingsinstellingAdmin(DienstModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Beoordelingsinstelling]:
         return Beoordelingsinstelling.objects.filter(gemeente_filter(actor(request)))
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "gemeente":
-            kwargs["queryset"] = gemeenten_van(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def save_model(
         self, request: HttpRequest, obj: Beoordelingsinstelling, form: Any, change: bool
     ) -> None:
@@ -129,11 +124,6 @@ class RegelInstellingAdmin(DienstModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RegelInstelling]:
         return RegelInstelling.objects.filter(gemeente_filter(actor(request)))
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "gemeente":
-            kwargs["queryset"] = gemeenten_van(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
         self, request: HttpRequest, obj: RegelInstelling, form: Any, change: bool

@@ -42,7 +42,7 @@ from financien.services import (
     signaleringsdrempels_vastleggen,
     toewijzingsregel_vastleggen,
 )
-from kern.admin import AlleenLezenAdmin, DienstModelAdmin, actor, gemeenten_van, neem_over
+from kern.admin import AlleenLezenAdmin, DienstModelAdmin, actor, neem_over
 from kern.exceptions import DomeinFout
 from kern.toegang import gemeente_filter
 
@@ -73,13 +73,6 @@ class BudgetpostAdmin(DienstModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
-
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField | None:
-        if db_field.name == "gemeente":
-            kwargs["queryset"] = gemeenten_van(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         data = form.cleaned_data
@@ -153,9 +146,7 @@ class BudgetpostToewijzingsregelAdmin(DienstModelAdmin):
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> forms.ModelChoiceField | None:
-        if db_field.name == "gemeente":
-            kwargs["queryset"] = gemeenten_van(request)
-        elif db_field.name == "productcategorie":
+        if db_field.name == "productcategorie":
             kwargs["queryset"] = Productcategorie.objects.all()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -253,13 +244,6 @@ class BetaalrekeningAdmin(DienstModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ("gemeente",) if obj is not None else ()
-
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField | None:
-        if db_field.name == "gemeente":
-            kwargs["queryset"] = gemeenten_van(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         data = form.cleaned_data
@@ -394,13 +378,6 @@ class SignaleringsdrempelAdmin(DienstModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ("gemeente", "soort", "budgetpost") if obj is not None else ()
-
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField | None:
-        if db_field.name == "gemeente":
-            kwargs["queryset"] = gemeenten_van(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         data = form.cleaned_data

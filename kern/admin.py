@@ -128,6 +128,15 @@ class DienstModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
+        """A gemeente is chosen from the acting user's own gemeenten (the services refuse the
+        others anyway; the form should not offer them)."""
+        if db_field.name == "gemeente":
+            kwargs["queryset"] = gemeenten_van(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class AlleenLezenAdmin(DienstModelAdmin):
     """Rows that come from code lists or are written as history: view only."""
