@@ -100,7 +100,7 @@ def context_laden(
     # 1. Toewijzingen.
     rijen = list(
         ToewijzingModel.objects.filter(
-            gemeente=gemeente, wet=wet, zorgaanbieder=zorgaanbieder, client__bsn__in=bsns
+            gemeente=gemeente, wet=wet, zorgaanbieder=zorgaanbieder, client__bsn__any=bsns
         ).values(
             "pk",
             "uuid",
@@ -151,7 +151,7 @@ def context_laden(
             volume=r["volume"] or 0,
             bedrag=r["bedrag"] or Decimal(0),
         )
-        for r in Prestatie.objects.filter(toewijzing_id__in=toewijzing_pks, status__in=GOEDGEKEURD)
+        for r in Prestatie.objects.filter(toewijzing_id__any=toewijzing_pks, status__in=GOEDGEKEURD)
         .annotate(maand=TruncMonth("periode_begin"))
         .values("toewijzingnummer", "maand", "eenheid", "debet_credit")
         .annotate(volume=Sum("geleverd_volume"), bedrag=Sum("ingediend_bedrag"))
@@ -177,7 +177,7 @@ def context_laden(
             Prestatie.objects.filter(
                 zorgaanbieder=zorgaanbieder,
                 declaratie__wet=wet,
-                referentienummer__in=vorige,
+                referentienummer__any=vorige,
                 debet_credit=DebetCredit.DEBET,
                 status__in=GOEDGEKEURD,
             ).values(
@@ -201,7 +201,7 @@ def context_laden(
     # 4. Keys of open approved debits (TR389).
     open_debetten = list(
         Prestatie.objects.filter(
-            toewijzing_id__in=toewijzing_pks,
+            toewijzing_id__any=toewijzing_pks,
             debet_credit=DebetCredit.DEBET,
             status__in=OPEN_GOEDGEKEURD,
         ).values_list(
@@ -216,7 +216,7 @@ def context_laden(
             zorgaanbieder=zorgaanbieder,
             declaratie__wet=wet,
             declaratie__geteld=True,
-            referentienummer__in=referenties,
+            referentienummer__any=referenties,
         ).values_list("referentienummer", flat=True)
     )
     bekende_identificaties = set(
@@ -244,7 +244,7 @@ def context_laden(
     )
     producten = Product.objects.filter(
         categorie__wet=wet,
-        productcode__in={p.product_code for c in decl.clienten for p in c.prestaties},
+        productcode__any={p.product_code for c in decl.clienten for p in c.prestaties},
     ).values_list("categorie__code", "productcode")
     tarieven = [
         Tarief(

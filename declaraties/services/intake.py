@@ -161,7 +161,7 @@ def _vergrendel_toewijzingen(
     list(Zorgaanbieder.objects.select_for_update().filter(pk=zorgaanbieder.pk).values("pk"))
     list(
         Toewijzing.objects.select_for_update(of=("self",))
-        .filter(gemeente=gemeente, wet=wet, zorgaanbieder=zorgaanbieder, client__bsn__in=bsns)
+        .filter(gemeente=gemeente, wet=wet, zorgaanbieder=zorgaanbieder, client__bsn__any=bsns)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -292,7 +292,7 @@ def _verwerken(
             Prestatie.objects.filter(
                 zorgaanbieder=zorgaanbieder,
                 declaratie__wet=wet,
-                referentienummer__in=credits,
+                referentienummer__any=credits,
                 debet_credit=DebetCredit.DEBET,
                 status__in=OPEN_GOEDGEKEURD,
             ).only("pk", "referentienummer", "status", "toewijzing_id")
@@ -319,7 +319,7 @@ def _verwerken(
                 for d in debetten
             ]
         )
-        Prestatie.objects.filter(pk__in=[d.pk for d in debetten]).update(
+        Prestatie.objects.filter(pk__any=[d.pk for d in debetten]).update(
             status=PrestatieStatus.GECREDITEERD
         )
 
@@ -464,7 +464,7 @@ def _te_beoordelen(
                 declaratie__wet=declaratie.wet,
                 debet_credit=DebetCredit.DEBET,
                 status__in=OPEN_GOEDGEKEURD,
-                productcode__in={k.productcode for k in kandidaten},
+                productcode__any={k.productcode for k in kandidaten},
             )
             .values("productcode")
             .annotate(gemiddelde=Avg("ingediend_bedrag"))
@@ -553,14 +553,14 @@ def _boeken(
         uuids.update(
             {
                 pk: str(u)
-                for pk, u in Toewijzing.objects.filter(pk__in=ontbrekend).values_list("pk", "uuid")
+                for pk, u in Toewijzing.objects.filter(pk__any=ontbrekend).values_list("pk", "uuid")
             }
         )
     bestaand = set(
         Reservering.objects.filter(
             bron_type=BronType.TOEWIJZING,
-            bron_id__in={uuids[pk] for pk, _ in per},
-            jaar__in={j for _, j in per},
+            bron_id__any={uuids[pk] for pk, _ in per},
+            jaar__any={j for _, j in per},
         ).values_list("bron_id", "jaar")
     )
     zonder = [(pk, jaar) for pk, jaar in per if (uuids[pk], jaar) not in bestaand]

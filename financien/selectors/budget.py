@@ -84,7 +84,7 @@ def budgetstanden_voor(
     rijen: QuerySet
     if peildatum is None:
         rijen = (
-            Rekening.objects.filter(budgetpost_id__in=pks)
+            Rekening.objects.filter(budgetpost_id__any=pks)
             .values("budgetpost_id", "soort")
             .annotate(som=Sum("saldo"))
             .values_list("budgetpost_id", "soort", "som")
@@ -92,7 +92,7 @@ def budgetstanden_voor(
     else:
         rijen = (
             Boekingsregel.objects.filter(
-                rekening__budgetpost_id__in=pks, boeking__boekdatum__lte=peildatum
+                rekening__budgetpost_id__any=pks, boeking__boekdatum__lte=peildatum
             )
             .values("rekening__budgetpost_id", "rekening__soort")
             .annotate(som=Sum("bedrag"))

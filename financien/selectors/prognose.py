@@ -155,7 +155,7 @@ def _open_reserveringen(
     per_post: dict[int, list[OpenReservering]] = {pk: [] for pk in pks}
     if peildatum is None:
         for budgetpost_id, bedrag, open_bedrag, begin, eind in Reservering.objects.filter(
-            budgetpost_id__in=pks, status=ReserveringStatus.OPEN, open_bedrag__gt=0
+            budgetpost_id__any=pks, status=ReserveringStatus.OPEN, open_bedrag__gt=0
         ).values_list("budgetpost_id", "bedrag", "open_bedrag", "begindatum", "einddatum"):
             per_post[budgetpost_id].append(OpenReservering(bedrag, open_bedrag, begin, eind))
     else:
@@ -238,7 +238,7 @@ def _instroom(pks: Sequence[int], peildatum: date) -> dict[int, list[Instroommaa
     rijen = (
         Boeking.objects.filter(
             soort=BoekingSoort.RESERVERING,
-            reservering__budgetpost_id__in=pks,
+            reservering__budgetpost_id__any=pks,
             reservering__doorgerold_uit__isnull=True,
             boekdatum__gte=date(j1, m1, 1),
             boekdatum__lte=laatste_dag_van_maand(date(j2, m2, 1)),

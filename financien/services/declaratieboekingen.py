@@ -188,7 +188,7 @@ def declaratie_boeken(
     reserveringen = {
         (r.bron_id, r.jaar): r
         for r in Reservering.objects.select_for_update()
-        .filter(bron_type=BronType.TOEWIJZING, bron_id__in=bronnen, jaar__in=jaren)
+        .filter(bron_type=BronType.TOEWIJZING, bron_id__any=bronnen, jaar__any=jaren)
         .order_by("pk")
     }
     nieuw = []
@@ -222,7 +222,7 @@ def declaratie_boeken(
                 {
                     (r.bron_id, r.jaar): r
                     for r in Reservering.objects.filter(
-                        bron_type=BronType.TOEWIJZING, bron_id__in=bronnen, jaar__in=jaren
+                        bron_type=BronType.TOEWIJZING, bron_id__any=bronnen, jaar__any=jaren
                     )
                 }
             )
@@ -232,17 +232,17 @@ def declaratie_boeken(
     paren = {(r.budgetpost_id, r.zorgaanbieder_id) for r in reserveringen.values()}
     aanwezig = set(
         Rekening.objects.filter(
-            budgetpost_id__in=budgetposten, soort=RekeningSoort.TE_BETALEN
+            budgetpost_id__any=budgetposten, soort=RekeningSoort.TE_BETALEN
         ).values_list("budgetpost_id", "zorgaanbieder_id")
     )
     for budgetpost_id, zorgaanbieder_id in sorted(paren - aanwezig):
         _rekening_verkrijgen(budgetpost_id, RekeningSoort.TE_BETALEN, zorgaanbieder_id)
     aanbieders = {z for _, z in paren}
     rekeningen = _vergrendel(
-        Q(budgetpost_id__in=budgetposten)
+        Q(budgetpost_id__any=budgetposten)
         & (
             Q(soort__in=[RekeningSoort.BESCHIKBAAR, RekeningSoort.GERESERVEERD])
-            | Q(soort=RekeningSoort.TE_BETALEN, zorgaanbieder_id__in=aanbieders)
+            | Q(soort=RekeningSoort.TE_BETALEN, zorgaanbieder_id__any=aanbieders)
         )
     )
 

@@ -198,7 +198,7 @@ class _Drempels:
     def __init__(self, gemeente_ids: Iterable[int]) -> None:
         self._index: dict[tuple[int, str, int | None], tuple[int, ...]] = {
             (d.gemeente_id, d.soort, d.budgetpost_id): tuple(d.percentages)
-            for d in Signaleringsdrempel.objects.filter(gemeente_id__in=set(gemeente_ids))
+            for d in Signaleringsdrempel.objects.filter(gemeente_id__any=set(gemeente_ids))
         }
 
     def __call__(
@@ -263,7 +263,7 @@ def _budgetpost_naam(budgetpost: Budgetpost) -> str:
 def _budgetpost_metingen(
     budgetpost_ids: Iterable[int], vandaag: date | None, drempels_van: Any
 ) -> list[_Meting]:
-    posten = list(Budgetpost.objects.filter(pk__in=set(budgetpost_ids)).order_by("pk"))
+    posten = list(Budgetpost.objects.filter(pk__any=set(budgetpost_ids)).order_by("pk"))
     if not posten:
         return []
     drempels = drempels_van({bp.gemeente_id for bp in posten})
@@ -330,7 +330,7 @@ def _toewijzing_metingen(bron_ids: Iterable[str], drempels_van: Any) -> list[_Me
     if not ids:
         return []
     rijen = list(
-        Reservering.objects.filter(bron_type=BronType.TOEWIJZING, bron_id__in=ids)
+        Reservering.objects.filter(bron_type=BronType.TOEWIJZING, bron_id__any=ids)
         .values("bron_id")
         .annotate(
             norm=Sum("bedrag"),
@@ -381,9 +381,9 @@ def _bestedingsruimte_metingen(
     ruimten = [
         r
         for r in Bestedingsruimte.objects.filter(
-            zorgaanbieder_id__in={a for a, _, _ in gevraagd},
-            gemeente_id__in={g for _, g, _ in gevraagd},
-            jaar__in={j for _, _, j in gevraagd},
+            zorgaanbieder_id__any={a for a, _, _ in gevraagd},
+            gemeente_id__any={g for _, g, _ in gevraagd},
+            jaar__any={j for _, _, j in gevraagd},
         )
         .select_related("zorgaanbieder")
         .order_by("pk")
@@ -394,9 +394,9 @@ def _bestedingsruimte_metingen(
     besteed = {
         (r["zorgaanbieder_id"], r["budgetpost__gemeente_id"], r["jaar"]): r
         for r in Reservering.objects.filter(
-            zorgaanbieder_id__in={r.zorgaanbieder_id for r in ruimten},
-            budgetpost__gemeente_id__in={r.gemeente_id for r in ruimten},
-            jaar__in={r.jaar for r in ruimten},
+            zorgaanbieder_id__any={r.zorgaanbieder_id for r in ruimten},
+            budgetpost__gemeente_id__any={r.gemeente_id for r in ruimten},
+            jaar__any={r.jaar for r in ruimten},
         )
         .values("zorgaanbieder_id", "budgetpost__gemeente_id", "jaar")
         .annotate(gereserveerd=Sum("open_bedrag"), gerealiseerd=Sum("gerealiseerd_bedrag"))
@@ -441,7 +441,7 @@ def _verwerken(metingen: Sequence[_Meting]) -> list[Signalering]:
     whose value dropped below their threshold. Returns the alerts raised."""
     lopend: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for pk, soort, sleutel, drempel in Signalering.objects.filter(
-        beeindigd_op__isnull=True, onderwerp_sleutel__in={m.sleutel for m in metingen}
+        beeindigd_op__isnull=True, onderwerp_sleutel__any={m.sleutel for m in metingen}
     ).values_list("pk", "soort", "onderwerp_sleutel", "drempel"):
         lopend[(soort, sleutel)].append((pk, drempel))
     beeindigen: list[int] = []
