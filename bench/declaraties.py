@@ -19,6 +19,12 @@ in one run, the prestaties (lines) per second of:
     in a fixed number of queries, levels 3 and 4, bulk inserts, ledger postings) and the 325 in
     the outbox, each message committed. ``config.settings.ci`` runs Celery tasks eagerly, so
     the alert evaluation queued after each commit is included (and shown apart);
+(b‖) the same pipeline with ``--werkers`` processes side by side (2 by default; 1 skips it), as
+    Celery workers take a berichtenbox's messages in production: on a copy of the database
+    made before (b), each worker taking every N-th message, timed from the moment all workers
+    are ready until the last one is done, then the same checks. It shows what the row locks
+    cost when providers' messages overlap, and that they neither deadlock nor lose a line;
+    the floor stays one process, so the ratio of (b‖) is not the target's;
 (c) a naive reference: codec parse and level 2, then per line ORM look-ups (reference,
     toewijzing, earlier use, tariff), ``Prestatie.save()`` and ``realisatie_boeken`` per
     approved line. It is slow, so it runs on the first ``--naief-berichten`` messages, each in
@@ -37,12 +43,14 @@ where its time goes; ``--opruimen`` drops the database afterwards (else it stays
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import multiprocessing
 import os
 import pstats
 import re
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -85,6 +93,13 @@ def _opties(argv: list[str] | None) -> argparse.Namespace:
     )
     opties.add_argument("--herhalingen", type=int, help="herhalingen van de vloer (3)")
     opties.add_argument(
+        "--werkers",
+        type=int,
+        default=2,
+        help="(b) ook met zoveel processen naast elkaar, op een kopie van de database "
+        "(2; 1 slaat het over)",
+    )
+    opties.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL") or STANDAARD_DATABASE_URL,
         help="PostgreSQL-database die wordt weggegooid en opnieuw gemaakt; de naam moet "
@@ -112,6 +127,8 @@ def _opties(argv: list[str] | None) -> argparse.Namespace:
     for naam in standaard:
         if getattr(args, naam) < (0 if naam == "naief_berichten" else 1):
             opties.error(f"--{naam.replace('_', '-')} is te klein")
+    if args.werkers < 1:
+        opties.error("--werkers is te klein")
     if args.berichten > args.prestaties:
         opties.error("minstens één prestatie per bericht")
     args.naief_berichten = min(args.naief_berichten, args.berichten)
@@ -129,6 +146,11 @@ def _database_naam(url: str) -> str:
             "kleine letters, cijfers en _ bestaan."
         )
     return naam
+
+
+def _kopie_url(url: str) -> str:
+    """The database of (b‖), next to the benchmark's own."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{_database_naam(url)}_parallel"))
 
 
 def _beheer(url: str, opdracht: str) -> None:
@@ -185,6 +207,74 @@ def _pijplijn_in_proces(url: str, manifest: Path, profiel: Path | None) -> dict[
         raise SystemExit(f"De pijplijn brak af (exitcode {proces.exitcode}).") from None
     proces.join()
     return resultaat
+
+
+# --- (b‖) in several processes ------------------------------------------------------------------
+
+
+def _werker_kind(url: str, manifest: str, start: Any, uit: Any) -> None:
+    _django(url)
+    from django.db import connection
+
+    from bench.declaraties_regio import pijplijn
+
+    connection.ensure_connection()
+    start.wait()  # every worker set up and connected: the clock starts
+    uit.send(pijplijn(Path(manifest)))
+
+
+def _controle_kind(url: str, berichten: list[dict[str, Any]], uit: Any) -> None:
+    _django(url)
+    from bench.declaraties_regio import Bericht, controleren
+
+    uit.send(controleren([Bericht(**b) for b in berichten]))
+
+
+def _parallel(url: str, manifest: Path, werkers: int) -> tuple[float, list[dict[str, Any]]]:
+    """Run the messages of ``manifest`` in ``werkers`` processes, worker k taking messages k,
+    k + N, ...; returns the wall seconds from the moment all are ready and their results."""
+    import json
+
+    berichten = json.loads(manifest.read_text())
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(werkers + 1)
+    processen, ontvangers = [], []
+    for k in range(werkers):
+        deel = manifest.with_name(f"{manifest.stem}-werker{k}.json")
+        deel.write_text(json.dumps(berichten[k::werkers]))
+        ontvanger, zender = context.Pipe(duplex=False)
+        proces = context.Process(target=_werker_kind, args=(url, str(deel), start, zender))
+        proces.start()
+        zender.close()
+        processen.append(proces)
+        ontvangers.append(ontvanger)
+    start.wait(timeout=120)
+    begin = time.perf_counter()
+    resultaten: list[dict[str, Any]] = []
+    for ontvanger in ontvangers:
+        try:
+            resultaten.append(ontvanger.recv())
+        except EOFError:
+            raise SystemExit("Een werker van (b‖) brak af.") from None
+    seconden = time.perf_counter() - begin
+    for proces in processen:
+        proces.join()
+    return seconden, resultaten
+
+
+def _controle_in_proces(url: str, berichten: Sequence[Any]) -> Any:
+    """The checks of (b) on the database of ``url``, in a process configured for it. The
+    messages go as dicts: their class is importable only once Django is set up."""
+    context = multiprocessing.get_context("spawn")
+    ontvanger, zender = context.Pipe(duplex=False)
+    dicts = [dataclasses.asdict(b) for b in berichten]
+    proces = context.Process(target=_controle_kind, args=(url, dicts, zender))
+    proces.start()
+    zender.close()
+    try:
+        return ontvanger.recv()
+    finally:
+        proces.join()
 
 
 # --- Main -------------------------------------------------------------------------------------
@@ -270,6 +360,17 @@ def main(argv: list[str] | None = None) -> int:
     naief_seconden, naief_regels, naief_af, naief_queries = regio_.naief(naief_berichten)
     naief_gepland = sum(sum(b.fouten.values()) for b in naief_berichten)
 
+    # A copy of the database as (b) finds it, for (b‖).
+    from django.db import connections
+
+    kopie = _kopie_url(url) if args.werkers > 1 else None
+    if kopie is not None:
+        connections.close_all()
+        _beheer(kopie, f'DROP DATABASE IF EXISTS "{_database_naam(kopie)}" WITH (FORCE)')
+        _beheer(
+            kopie, f'CREATE DATABASE "{_database_naam(kopie)}" TEMPLATE "{_database_naam(url)}"'
+        )
+
     # (b) The pipeline, in a fresh process.
     profiel = args.map / "pijplijn.prof" if args.profiel else None
     uitkomst = _pijplijn_in_proces(url, args.map / "berichten.json", profiel)
@@ -277,6 +378,12 @@ def main(argv: list[str] | None = None) -> int:
     pijplijn = sum(s for _, _, s in metingen)
     taken = uitkomst["taken_seconden"]
     controle = regio_.controleren(berichten)
+    parallel = None
+    if kopie is not None:
+        connections.close_all()
+        seconden, resultaten = _parallel(kopie, args.map / "berichten.json", args.werkers)
+        parallel = (seconden, resultaten, _controle_in_proces(kopie, berichten))
+        _beheer(kopie, f'DROP DATABASE IF EXISTS "{_database_naam(kopie)}" WITH (FORCE)')
 
     print(f"\n{'stap':<46}{'seconden':>10}{'prestaties/s':>14}{'x vloer':>10}")
     print(_regel("(a) vloer: lxml + XSD + COPY", vloer, n, vloer))
@@ -286,6 +393,13 @@ def main(argv: list[str] | None = None) -> int:
         f"    (de signaleringen: {_nl(taken, 2)} s; in productie een Celery-taak na de commit, "
         "hier eager)"
     )
+    if parallel is not None:
+        seconden, resultaten, _ = parallel
+        print(_regel(f"(b‖) pijplijn, {args.werkers} werkers naast elkaar", seconden, n, vloer))
+        print(
+            "    (op een kopie van de database van vóór (b); de signaleringen inbegrepen; de "
+            "vloer blijft één proces)"
+        )
     naief_totaal = naief_seconden / naief_regels * n if naief_regels else None
     if naief_totaal is not None:
         print(_regel("(c) naïef, geëxtrapoleerd", naief_totaal, n, vloer))
@@ -331,6 +445,25 @@ def main(argv: list[str] | None = None) -> int:
     print("Controle na (b):")
     for regel in controle.regels:
         print(f"  {regel}")
+    in_orde = controle.in_orde
+    if parallel is not None:
+        seconden, resultaten, controle_parallel = parallel
+        tijden = sorted(s for r in resultaten for _, _, s in r["metingen"])
+        print(
+            f"(b‖): {args.werkers} werkers, {_nl(sum(len(r['metingen']) for r in resultaten))} "
+            f"berichten; tijd per bericht: mediaan {_nl(1000 * tijden[len(tijden) // 2])} ms, max "
+            f"{_nl(1000 * tijden[-1])} ms (wachten op de rijsloten van dezelfde aanbieder "
+            "inbegrepen)"
+        )
+        print("Controle na (b‖):")
+        for regel in controle_parallel.regels:
+            print(f"  {regel}")
+        gelijk = controle_parallel.uitkomsten == controle.uitkomsten
+        print(
+            "  uitkomst per prestatie (status, retourcodes, toegekend bedrag) gelijk aan die van "
+            f"(b): {'ja' if gelijk else 'NEE'}"
+        )
+        in_orde = in_orde and controle_parallel.in_orde and gelijk
 
     if profiel is not None:
         print(f"\nProfiel van (b) ({profiel}): functies van het project, cumulatief:")
@@ -342,12 +475,10 @@ def main(argv: list[str] | None = None) -> int:
         for seconden, aantal, vorm in uitkomst["querytijden"][:25]:
             print(f"{_nl(seconden, 3):>8} {aantal:>6}  {vorm}")
 
-    from django.db import connections
-
     connections.close_all()
     if args.opruimen:
         _beheer(url, f'DROP DATABASE IF EXISTS "{_database_naam(url)}" WITH (FORCE)')
-    return 0 if controle.in_orde else 1
+    return 0 if in_orde else 1
 
 
 if __name__ == "__main__":

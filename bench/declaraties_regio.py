@@ -1096,6 +1096,9 @@ def naief(berichten: Sequence[Bericht]) -> tuple[float, int, int, int]:
 class Controle:
     regels: list[str]
     in_orde: bool
+    #: sha256 over every prestatie's outcome (message, line, status, codes, amount granted),
+    #: to compare two runs of the same month.
+    uitkomsten: str = ""
 
 
 def controleren(berichten: Sequence[Bericht]) -> Controle:
@@ -1185,4 +1188,22 @@ def controleren(berichten: Sequence[Bericht]) -> Controle:
         f"grootboek_controleren: {len(bevindingen)} bevindingen"
         + (f" (bijvoorbeeld: {bevindingen[0]})" if bevindingen else "")
     )
-    return Controle(regels=regels + [f"FOUT: {f}" for f in fouten], in_orde=not fouten)
+    return Controle(
+        regels=regels + [f"FOUT: {f}" for f in fouten],
+        in_orde=not fouten,
+        uitkomsten=_uitkomsten_vingerafdruk(),
+    )
+
+
+def _uitkomsten_vingerafdruk() -> str:
+    rijen = Prestatie.objects.order_by("declaratie__berichtidentificatie", "regelnummer")
+    digest = hashlib.sha256()
+    for rij in rijen.values_list(
+        "declaratie__berichtidentificatie",
+        "regelnummer",
+        "status",
+        "retourcodes",
+        "toegekend_bedrag",
+    ).iterator(chunk_size=10_000):
+        digest.update(repr(rij).encode())
+    return digest.hexdigest()

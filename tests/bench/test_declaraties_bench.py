@@ -68,8 +68,15 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
         "toegekend, 15 eerdere prestaties gecrediteerd",
         "gerealiseerd",
         "grootboek_controleren: 0 bevindingen",
+        # (b‖): two workers on a copy, the same checks and the same outcome per line.
+        "(b‖) pijplijn, 2 werkers naast elkaar",
+        "(b‖): 2 werkers, 10 berichten",
+        "uitkomst per prestatie (status, retourcodes, toegekend bedrag) gelijk aan die van (b): ja",
     ):
         assert regel in tekst, f"{regel!r} ontbreekt in:\n{tekst}"
+    na_parallel = tekst.split("Controle na (b‖):")[1]
+    assert "berichten: 10/10 verwerkt, 10 declaraties beantwoord" in na_parallel
+    assert "grootboek_controleren: 0 bevindingen" in na_parallel
     # The naive reference rejects exactly the planned lines of its messages.
     naief = re.search(r"\((\d+) prestaties, (\d+) afgewezen, gepland (\d+)\)", tekst)
     assert naief is not None, tekst
@@ -79,12 +86,13 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
     queries = re.search(r"Queries per bericht \(b\): min (\d+), max (\d+) bij 66-333", tekst)
     assert queries is not None, tekst
     assert int(queries.group(2)) - int(queries.group(1)) <= 8, queries.group(0)
-    # --opruimen dropped the benchmark's database.
+    # --opruimen dropped the benchmark's database, and its copy for (b‖) is always dropped.
     beheer = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(beheer) as pg:
         naam = urlsplit(url).path.lstrip("/")
-        rij = pg.execute("SELECT 1 FROM pg_database WHERE datname = %s", [naam]).fetchone()
-    assert rij is None
+        for db in (naam, f"{naam}_parallel"):
+            rij = pg.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone()
+            assert rij is None, db
 
 
 @pytest.mark.parametrize("naam", ["gs_main", "template1", "Bench_X", "bench-x", ""])
