@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -207,6 +208,16 @@ IWMO_JW_MAX_BERICHT_GROOTTE = env(
     cast=int,
     doc="Largest inbound message in bytes (default 25 MB, the GGK/VECOZO limit, OP179). Of a "
     "larger file only the first MiB is kept, with the size and sha256 of the whole.",
+)
+
+# Budget alerts.
+FINANCIEN_SIGNALERING_MARGE = env(
+    "FINANCIEN_SIGNALERING_MARGE",
+    Decimal(2),
+    cast=Decimal,
+    doc="Percentage points a value must drop below a threshold before its running alert ends "
+    "(at most half the threshold), so a value hovering at a threshold is not a new crossing "
+    "(and a new e-mail) every time.",
 )
 
 EMAIL_BACKEND = env(

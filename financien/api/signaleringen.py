@@ -388,8 +388,9 @@ class SignaleringViewSet(
         "prognose voor het jaareinde boven het budget, een toewijzing waarvan 80% van het "
         "gereserveerde bedrag gerealiseerd is, en een aanbieder die zijn bestedingsruimte "
         "nadert. Eén signalering per overschrijding, met de cijfers die haar veroorzaakten; "
-        "zakt de waarde weer onder de drempel, dan is de overschrijding beëindigd en is een "
-        "volgende een nieuwe signalering. Bevestigen vraagt de rol budgethouder of beheerder."
+        "zakt de waarde duidelijk onder de drempel (standaard 2 procentpunt eronder), dan is "
+        "de overschrijding beëindigd en is een volgende een nieuwe signalering; een waarde die "
+        "rond de drempel schommelt, geeft dus één signalering. Bevestigen vraagt de rol budgethouder of beheerder."
     )
 
     queryset = Signalering.objects.none()

@@ -1,9 +1,10 @@
 """Budget alerts: the thresholds a gemeente sets, and the alerts raised when one is crossed.
 
 An alert (:class:`Signalering`) is one *crossing*: the subject's figure reached a threshold
-while it was below it. It stays *lopend* (running) while the figure stays at or above the
-threshold; when the figure drops below again the crossing ends (``beeindigd_op``), and a later
-rise is a new crossing, a new row. At most one running alert per subject and threshold is a
+while it was below it. It stays *lopend* (running) until the figure drops clearly below the
+threshold again (by ``FINANCIEN_SIGNALERING_MARGE`` percentage points, so a figure hovering at
+the threshold is one crossing); then it ends (``beeindigd_op``), and a later rise is a new
+crossing, a new row. At most one running alert per subject and threshold is a
 partial unique constraint, so two evaluations at the same time cannot raise it twice.
 """
 
@@ -219,8 +220,9 @@ class Signalering(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "Moment waarop de waarde weer onder de drempel zakte; leeg zolang zij erboven ligt. "
-            "Een nieuwe overschrijding daarna is een nieuwe signalering."
+            "Moment waarop de waarde duidelijk onder de drempel zakte (standaard 2 "
+            "procentpunt eronder); leeg zolang de overschrijding loopt. Een nieuwe "
+            "overschrijding daarna is een nieuwe signalering."
         ),
     )
     bevestigd_op = models.DateTimeField(

@@ -23,9 +23,12 @@ reserved for a provider is spending room already promised.
 
 **Once per crossing.** :func:`signaleringen_evalueren` measures its subjects and, per
 threshold, raises an alert when the value is over and no alert for that subject and threshold
-is running, and ends the running alert when the value dropped below again (a later rise is a
-new crossing). One running alert per subject and threshold is a partial unique constraint:
-when two evaluations race, the second insert fails in its savepoint and is skipped.
+is running, and ends the running alert when the value dropped clearly below again: by
+``FINANCIEN_SIGNALERING_MARGE`` percentage points (default 2, at most half the threshold), so
+a value hovering at 90 % does not raise and mail a new alert with every booking. A later rise
+over the threshold is a new crossing. One running alert per subject and threshold is a
+partial unique constraint: when two evaluations race, the second insert fails in its
+savepoint and is skipped.
 
 **When.** The booking services call :func:`signaleren_na_commit` inside their transaction. It
 collects the subjects the booking touched in one queue per transaction and evaluates them
@@ -53,6 +56,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
@@ -236,6 +240,14 @@ class _Meting:
         if self.norm <= 0:
             return self.waarde > 0
         return self.waarde * 100 >= self.norm * drempel
+
+    def gezakt(self, drempel: int, marge: Decimal) -> bool:
+        """Far enough below ``drempel`` to end its running alert: ``marge`` percentage points
+        below it, at most half the threshold (a norm of zero: back at zero)."""
+        if self.norm <= 0:
+            return self.waarde <= 0
+        einde = drempel - min(max(marge, Decimal(0)), Decimal(drempel) / 2)
+        return self.waarde * 100 < self.norm * einde
 
     @property
     def percentage(self) -> Decimal | None:
@@ -438,7 +450,9 @@ def _bestedingsruimte_metingen(
 
 def _verwerken(metingen: Sequence[_Meting]) -> list[Signalering]:
     """Raise an alert per threshold crossed without a running alert; end the running alerts
-    whose value dropped below their threshold. Returns the alerts raised."""
+    whose value dropped the margin (``FINANCIEN_SIGNALERING_MARGE``) below their threshold.
+    Returns the alerts raised."""
+    marge = Decimal(settings.FINANCIEN_SIGNALERING_MARGE)
     lopend: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for pk, soort, sleutel, drempel in Signalering.objects.filter(
         beeindigd_op__isnull=True, onderwerp_sleutel__any={m.sleutel for m in metingen}
@@ -448,7 +462,7 @@ def _verwerken(metingen: Sequence[_Meting]) -> list[Signalering]:
     nieuw: list[Signalering] = []
     for meting in metingen:
         actief = lopend.get((meting.soort, meting.sleutel), [])
-        beeindigen += [pk for pk, drempel in actief if not meting.boven(drempel)]
+        beeindigen += [pk for pk, drempel in actief if meting.gezakt(drempel, marge)]
         al_lopend = {drempel for _, drempel in actief}
         for drempel in meting.drempels:
             if drempel in al_lopend or not meting.boven(drempel):

@@ -11,10 +11,14 @@ import pytest
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from financien import selectors, services, tasks
 from financien.constants import SignaleringSoort
 from financien.models import Reservering, Signalering
+from financien.services.signaleringen import _Meting
 from kern.constants import AuditActie
 from kern.exceptions import DomeinFout
 from kern.models import AuditRecord
@@ -126,6 +130,53 @@ def test_onder_de_drempel_en_weer_erboven_is_een_nieuwe_overschrijding(met_budge
     [opnieuw] = evalueer(met_budget)
     assert (opnieuw.drempel, opnieuw.waarde_bedrag, opnieuw.lopend) == (80, D("8200.00"), True)
     assert [s.lopend for s in van_soort(SignaleringSoort.BUDGETPOST)] == [False, True]
+
+
+def test_een_waarde_rond_de_drempel_is_geen_nieuwe_overschrijding(met_budget, aanbieder):
+    """A running alert ends only 2 percentage points (FINANCIEN_SIGNALERING_MARGE) below its
+    threshold: hovering around 80 % raises (and mails) it once."""
+    reserveer(met_budget, aanbieder, "7000.00", "t1")
+    schommel = reserveer(met_budget, aanbieder, "1050.00", "t2")  # 80.5 %
+    [eerste] = evalueer(met_budget)
+    assert eerste.drempel == 80
+
+    def naar(bedrag: str, sleutel: str) -> None:
+        services.reservering_wijzigen(
+            door=None, reservering=schommel, bedrag=D(bedrag), idempotentiesleutel=sleutel
+        )
+
+    naar("850.00", "w1")  # 78.5 %: below 80, not 2 points below
+    assert evalueer(met_budget) == []
+    naar("1010.00", "w2")  # 80.1 %: the same crossing
+    assert evalueer(met_budget) == []
+    eerste.refresh_from_db()
+    assert eerste.lopend
+    naar("800.00", "w3")  # 78.0 %: exactly 2 points below still runs
+    assert evalueer(met_budget) == []
+    eerste.refresh_from_db()
+    assert eerste.lopend
+    naar("790.00", "w4")  # 77.9 %: ended
+    assert evalueer(met_budget) == []
+    eerste.refresh_from_db()
+    assert not eerste.lopend
+    naar("1000.00", "w5")  # 80.0 %: a new crossing
+    [tweede] = evalueer(met_budget)
+    assert (tweede.drempel, tweede.lopend) == (80, True)
+    assert [s.lopend for s in van_soort(SignaleringSoort.BUDGETPOST)] == [False, True]
+
+
+@pytest.mark.parametrize("marge", ["0", "5"])
+def test_de_marge_is_instelbaar(met_budget, aanbieder, settings, marge):
+    settings.FINANCIEN_SIGNALERING_MARGE = D(marge)
+    reserveer(met_budget, aanbieder, "7000.00", "t1")
+    schommel = reserveer(met_budget, aanbieder, "1050.00", "t2")
+    [eerste] = evalueer(met_budget)
+    services.reservering_wijzigen(
+        door=None, reservering=schommel, bedrag=D("700.00"), idempotentiesleutel="w"
+    )  # 77.0 %
+    evalueer(met_budget)
+    eerste.refresh_from_db()
+    assert eerste.lopend is (marge == "5")
 
 
 def test_meerdere_drempels_tegelijk_en_budget_nul(
@@ -267,7 +318,8 @@ def test_toewijzing_bij_80_procent_gerealiseerd_over_haar_jaren(
         "Toewijzing toewijzing-a (Zorg Noord B.V.): 80,00% van het gereserveerde bedrag "
         "gerealiseerd (€ 800,00 van € 1.000,00); drempel 80%."
     )
-    # A credit below 80% ends the crossing.
+    # A credit to 79.9 % keeps the crossing running (within the 2-point margin); one to 60 %
+    # ends it.
     credit = services.realisatie_crediteren(
         door=None,
         realisatie=r2027.boekingen.get(idempotentiesleutel="p3"),
@@ -275,6 +327,15 @@ def test_toewijzing_bij_80_procent_gerealiseerd_over_haar_jaren(
         idempotentiesleutel="c3",
     )
     assert credit.bedrag == D("1.00")
+    assert services.signaleringen_evalueren(toewijzingen=["toewijzing-a"]) == []
+    s.refresh_from_db()
+    assert s.lopend
+    services.realisatie_crediteren(
+        door=None,
+        realisatie=r2027.boekingen.get(idempotentiesleutel="p2"),
+        bron_id="c2",
+        idempotentiesleutel="c2",
+    )
     assert services.signaleringen_evalueren(toewijzingen=["toewijzing-a"]) == []
     s.refresh_from_db()
     assert not s.lopend
@@ -582,3 +643,34 @@ def test_de_periodieke_taak_evalueert_elk_open_jaar(
     assert not Signalering.objects.filter(budgetpost=budgetpost_2027).exists()
     assert aantal == Signalering.objects.count()
     assert tasks.signaleringen_evalueren.delay().get() == 0  # safe to run twice
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    norm=st.decimals(min_value=0, max_value=10**7, places=2),
+    waarde=st.decimals(min_value=0, max_value=10**7, places=2),
+    drempel=st.integers(min_value=1, max_value=1000),
+    marge=st.decimals(min_value=-5, max_value=50, places=1),
+)
+def test_gezakt_en_boven_sluiten_elkaar_uit(norm, waarde, drempel, marge):
+    """A value never both crosses a threshold and ends its alert; without a margin, ending is
+    exactly not crossing; the margin never ends an alert above half its threshold."""
+    meting = _Meting(
+        soort=SignaleringSoort.BUDGETPOST,
+        sleutel="budgetpost:1",
+        gemeente_id=1,
+        jaar=2026,
+        norm=norm,
+        waarde=waarde,
+        drempels=(drempel,),
+        onderwerp="",
+        maat="",
+        cijfers={},
+    )
+    assert not (meting.boven(drempel) and meting.gezakt(drempel, marge))
+    assert meting.gezakt(drempel, D(0)) == (not meting.boven(drempel))
+    if norm > 0 and waarde * 200 >= norm * drempel:
+        assert not meting.gezakt(drempel, D(1000))
+    # A larger margin never ends an alert a smaller one keeps running.
+    if meting.gezakt(drempel, marge):
+        assert meting.gezakt(drempel, max(marge, D(0)) - D("0.5")) or marge <= 0
