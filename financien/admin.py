@@ -341,9 +341,15 @@ class SignaleringAdmin(AlleenLezenAdmin):
         "omschrijving",
         "beeindigd_op",
         "bevestigd_op",
+        "mail_status",
     )
     list_select_related = ("gemeente",)
-    list_filter = ("soort", "jaar", ("bevestigd_op", admin.EmptyFieldListFilter))
+    list_filter = (
+        "soort",
+        "jaar",
+        ("bevestigd_op", admin.EmptyFieldListFilter),
+        "mail_status",
+    )
     search_fields = ("omschrijving", "=bron_id")
     date_hierarchy = "gesignaleerd_op"
     actions = ["bevestigen"]

@@ -138,6 +138,17 @@ class SignaleringSoort(models.TextChoices):
     )
 
 
+class MailStatus(models.TextChoices):
+    """What became of an alert's e-mail to the budgethouders (the periodic retry sends the
+    ones still to send or failed)."""
+
+    TE_VERSTUREN = "te_versturen", _("Te versturen")
+    VERSTUURD = "verstuurd", _("Verstuurd")
+    GEEN_ONTVANGERS = "geen_ontvangers", _("Geen ontvangers (geen budgethouder met e-mailadres)")
+    MISLUKT = "mislukt", _("Mislukt (wordt opnieuw geprobeerd)")
+    ONBEKEND = "onbekend", _("Onbekend (van vóór de registratie van e-mails)")
+
+
 #: Thresholds (percent of the norm) of a gemeente that configured none for a kind of alert.
 STANDAARD_DREMPELS: dict[str, tuple[int, ...]] = {
     SignaleringSoort.BUDGETPOST: (80, 90, 100),

@@ -33,3 +33,9 @@ def signaleringen_na_boeking(
             bestedingsruimten=bestedingsruimten,
         )
     )
+
+
+@shared_task(name="financien.tasks.signaleringsmails_opnieuw")
+def signaleringsmails_opnieuw() -> int:
+    """Send again the alert e-mails that failed or never left; returns the messages sent."""
+    return services.signaleringsmails_opnieuw()

@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "financien.tasks.signaleringen_evalueren",
         "schedule": crontab(minute=15, hour=6),
     },
+    # Alert e-mails that failed or never left the process are sent again.
+    "financien-signaleringsmails-opnieuw": {
+        "task": "financien.tasks.signaleringsmails_opnieuw",
+        "schedule": crontab(minute="*/15"),
+    },
     # Approved prestaties follow their payment batch (in betaalbatch, betaald).
     "declaraties-betaalstatussen-bijwerken": {
         "task": "declaraties.tasks.betaalstatussen_bijwerken",
@@ -224,6 +229,20 @@ EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend",
     doc="Django mail backend for alerts.",
+)
+EMAIL_TIMEOUT = env(
+    "EMAIL_TIMEOUT",
+    30,
+    cast=int,
+    doc="Seconds before a mail server that does not answer counts as failed (the alert e-mail "
+    "is then tried again later); Django's default waits forever.",
+)
+FINANCIEN_SIGNALERINGSMAIL_POGINGEN = env(
+    "FINANCIEN_SIGNALERINGSMAIL_POGINGEN",
+    5,
+    cast=int,
+    doc="How often an alert e-mail is tried (every 15 minutes) before it is left to the "
+    "application.",
 )
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL",

@@ -29,7 +29,7 @@ from contracten.api.serializers import (
 from financien import selectors, services
 from financien.api.serializers import BudgetpostRefSerializer, PeildatumSerializer
 from financien.api.views import FinancienView
-from financien.constants import BronType, SignaleringSoort
+from financien.constants import BronType, MailStatus, SignaleringSoort
 from financien.models import Budgetpost, Signalering, Signaleringsdrempel
 from financien.models.signalering import DREMPEL_MAX, DREMPEL_MIN
 from financien.prognose import TREND_MAANDEN, Prognoseberekening
@@ -80,7 +80,15 @@ class SignaleringSerializer(serializers.ModelSerializer):
         help_text=_("Alle cijfers die tot de signalering leidden; bedragen als tekst in euro."),
     )
     lopend = serializers.BooleanField(
-        read_only=True, help_text=_("Waar zolang de waarde op of boven de drempel ligt.")
+        read_only=True,
+        help_text=_(
+            "Waar zolang de overschrijding loopt: tot de waarde duidelijk onder de drempel zakt."
+        ),
+    )
+    mail_status = serializers.ChoiceField(
+        choices=MailStatus.choices,
+        read_only=True,
+        help_text=_("Wat er van de e-mail aan de budgethouders werd."),
     )
     bevestigd = serializers.BooleanField(read_only=True, help_text=_("Waar als bevestigd."))
     bevestigd_door = serializers.CharField(
@@ -116,6 +124,8 @@ class SignaleringSerializer(serializers.ModelSerializer):
             "bevestigd_op",
             "bevestigd_door",
             "bevestiging_toelichting",
+            "mail_status",
+            "gemaild_op",
         ]
         read_only_fields = fields
 

@@ -14,7 +14,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from financien.constants import SIGNALERINGSSOORTEN_PER_BUDGETPOST, BronType, SignaleringSoort
+from financien.constants import (
+    SIGNALERINGSSOORTEN_PER_BUDGETPOST,
+    BronType,
+    MailStatus,
+    SignaleringSoort,
+)
 from kern.geld import BEDRAG_DECIMAL_PLACES, BEDRAG_MAX_DIGITS
 
 DREMPEL_MIN = 1
@@ -243,6 +248,31 @@ class Signalering(models.Model):
         help_text=_("Wat de budgethouder bij het bevestigen noteerde."),
     )
 
+    mail_status = models.CharField(
+        _("e-mailstatus"),
+        max_length=20,
+        choices=MailStatus.choices,
+        default=MailStatus.TE_VERSTUREN,
+        help_text=_("Wat er van de e-mail aan de budgethouders van de gemeente werd."),
+    )
+    mail_pogingen = models.PositiveSmallIntegerField(
+        _("e-mailpogingen"),
+        default=0,
+        help_text=_("Hoe vaak het versturen is geprobeerd."),
+    )
+    gemaild_op = models.DateTimeField(
+        _("gemaild op"),
+        null=True,
+        blank=True,
+        help_text=_("Moment waarop de e-mail is verstuurd; leeg zolang dat niet gelukt is."),
+    )
+    mail_fout = models.CharField(
+        _("e-mailfout"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bij een mislukte poging: het soort fout van de mailserver."),
+    )
+
     class Meta:
         verbose_name = _("signalering")
         verbose_name_plural = _("signaleringen")
@@ -279,6 +309,15 @@ class Signalering(models.Model):
                 condition=models.Q(bevestigd_door__isnull=True)
                 | models.Q(bevestigd_op__isnull=False),
                 name="signalering_bevestigd_met_moment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mail_status__in=MailStatus.values),
+                name="signalering_mail_status_geldig",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mail_status=MailStatus.VERSTUURD, gemaild_op__isnull=False)
+                | (~models.Q(mail_status=MailStatus.VERSTUURD) & models.Q(gemaild_op__isnull=True)),
+                name="signalering_gemaild_met_moment",
             ),
         ]
 

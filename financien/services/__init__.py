@@ -81,6 +81,7 @@ from financien.services.signaleringen import (
     signaleringen_alles_evalueren,
     signaleringen_evalueren,
     signaleringsdrempels_vastleggen,
+    signaleringsmails_opnieuw,
 )
 
 __all__ = [
@@ -116,5 +117,6 @@ __all__ = [
     "signaleringen_alles_evalueren",
     "signaleringen_evalueren",
     "signaleringsdrempels_vastleggen",
+    "signaleringsmails_opnieuw",
     "toewijzingsregel_vastleggen",
 ]

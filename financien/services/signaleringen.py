@@ -42,7 +42,11 @@ booking.
 **E-mail.** The new alerts of an evaluation go, after its commit, in one message per
 gemeente to every active budgethouder of that gemeente with an e-mail address (Django's
 mail backend). The message names budget posts, providers and toewijzing numbers, never a
-client.
+client. Each alert records what became of its mail (sent, no recipients, failed); failed
+mails and mails lost between commit and sending are tried again every 15 minutes
+(:func:`signaleringsmails_opnieuw`), at most ``FINANCIEN_SIGNALERINGSMAIL_POGINGEN`` times and
+for a week; a retry after a failure half-way through a gemeente's recipients may reach some of
+them twice, never none.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
@@ -60,7 +64,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
 from contracten.models import Bestedingsruimte
@@ -69,6 +73,7 @@ from financien.constants import (
     SIGNALERINGSSOORTEN_PER_BUDGETPOST,
     STANDAARD_DREMPELS,
     BronType,
+    MailStatus,
     ReserveringStatus,
     SignaleringSoort,
 )
@@ -646,50 +651,99 @@ def signaleren_na_commit(
 # --- E-mail -----------------------------------------------------------------------------------
 
 
+#: E-mail statuses :func:`_mailen` sends (again).
+_TE_MAILEN = (MailStatus.TE_VERSTUREN, MailStatus.MISLUKT)
+#: An alert still "te versturen" this long after it was raised lost its after-commit mail (the
+#: process stopped in between): the retry sends it.
+NA_COMMIT_WACHTTIJD = timedelta(minutes=10)
+#: The retry leaves alerts older than this alone: they are in the application.
+OPNIEUW_BINNEN = timedelta(days=7)
+
+
 def _mailen(signalering_ids: Sequence[int]) -> int:
-    """Mail new alerts to the budgethouders of their gemeente: one message per gemeente and
-    recipient. Returns the number of messages sent; a failing mail server is logged (the
-    alerts stay visible in the application)."""
-    signaleringen = list(
-        Signalering.objects.filter(pk__in=signalering_ids)
-        .select_related("gemeente")
-        .order_by("gemeente_id", "soort", "onderwerp_sleutel", "drempel")
+    """Mail alerts to the budgethouders of their gemeente, one message per gemeente and
+    recipient, and record per alert what became of it (``mail_status``, ``gemaild_op``,
+    ``mail_pogingen``, ``mail_fout``). Only alerts still to send or failed are taken, each
+    under a row lock that a concurrent sender skips, so an alert is mailed once; a failing
+    mail server is logged and recorded per gemeente, and :func:`signaleringsmails_opnieuw`
+    tries again. Returns the number of messages sent."""
+    with transaction.atomic():
+        signaleringen = list(
+            Signalering.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(pk__in=signalering_ids, mail_status__in=_TE_MAILEN)
+            .select_related("gemeente")
+            .order_by("gemeente_id", "soort", "onderwerp_sleutel", "drempel")
+        )
+        if not signaleringen:
+            return 0
+        per_gemeente: dict[int, list[Signalering]] = defaultdict(list)
+        for signalering in signaleringen:
+            per_gemeente[signalering.gemeente_id].append(signalering)
+        koppeling = Gebruiker.gemeenten.through
+        ontvangers: dict[int, set[str]] = defaultdict(set)
+        for gemeente_id, email in (
+            koppeling.objects.filter(
+                gemeente_id__in=per_gemeente,
+                gebruiker__is_active=True,
+                gebruiker__groups__name=Rol.BUDGETHOUDER,
+            )
+            .exclude(gebruiker__email="")
+            .values_list("gemeente_id", "gebruiker__email")
+        ):
+            ontvangers[gemeente_id].add(email)
+        verbinding = get_connection()
+        verstuurd = 0
+        for gemeente_id, lijst in per_gemeente.items():
+            adressen = sorted(ontvangers[gemeente_id])
+            if not adressen:
+                for signalering in lijst:
+                    signalering.mail_status = MailStatus.GEEN_ONTVANGERS
+                continue
+            onderwerp, tekst = _bericht(lijst[0].gemeente, lijst)
+            berichten = [EmailMessage(subject=onderwerp, body=tekst, to=[a]) for a in adressen]
+            try:
+                verstuurd += verbinding.send_messages(berichten) or 0
+            except Exception as exc:
+                logger.warning(
+                    "Verzenden van %d signaleringsmail(s) mislukt (%s); de signaleringen staan "
+                    "in de applicatie en het versturen wordt later opnieuw geprobeerd.",
+                    len(berichten),
+                    type(exc).__name__,
+                )
+                status, moment, fout = MailStatus.MISLUKT, None, type(exc).__name__[:200]
+            else:
+                status, moment, fout = MailStatus.VERSTUURD, timezone.now(), ""
+            for signalering in lijst:
+                signalering.mail_status = status
+                signalering.gemaild_op = moment
+                signalering.mail_fout = fout
+                signalering.mail_pogingen += 1
+        Signalering.objects.bulk_update(
+            signaleringen, ["mail_status", "gemaild_op", "mail_fout", "mail_pogingen"]
+        )
+    return verstuurd
+
+
+def signaleringsmails_opnieuw(*, nu: datetime | None = None) -> int:
+    """The periodic retry: mail the running alerts of the last week whose mail failed (fewer
+    than ``FINANCIEN_SIGNALERINGSMAIL_POGINGEN`` tries) or never left (still to send ten
+    minutes after they were raised). Safe next to itself and to the mails after a commit.
+    Returns the number of messages sent."""
+    nu = nu or timezone.now()
+    ids = list(
+        Signalering.objects.filter(
+            Q(
+                mail_status=MailStatus.MISLUKT,
+                mail_pogingen__lt=settings.FINANCIEN_SIGNALERINGSMAIL_POGINGEN,
+            )
+            | Q(mail_status=MailStatus.TE_VERSTUREN, gesignaleerd_op__lt=nu - NA_COMMIT_WACHTTIJD),
+            beeindigd_op__isnull=True,
+            gesignaleerd_op__gte=nu - OPNIEUW_BINNEN,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:DEEL_GROOTTE]
     )
-    per_gemeente: dict[int, list[Signalering]] = defaultdict(list)
-    for signalering in signaleringen:
-        per_gemeente[signalering.gemeente_id].append(signalering)
-    koppeling = Gebruiker.gemeenten.through
-    ontvangers: dict[int, set[str]] = defaultdict(set)
-    for gemeente_id, email in (
-        koppeling.objects.filter(
-            gemeente_id__in=per_gemeente,
-            gebruiker__is_active=True,
-            gebruiker__groups__name=Rol.BUDGETHOUDER,
-        )
-        .exclude(gebruiker__email="")
-        .values_list("gemeente_id", "gebruiker__email")
-    ):
-        ontvangers[gemeente_id].add(email)
-    berichten: list[EmailMessage] = []
-    for gemeente_id, lijst in per_gemeente.items():
-        gemeente = lijst[0].gemeente
-        onderwerp, tekst = _bericht(gemeente, lijst)
-        berichten += [
-            EmailMessage(subject=onderwerp, body=tekst, to=[adres])
-            for adres in sorted(ontvangers[gemeente_id])
-        ]
-    if not berichten:
-        return 0
-    try:
-        return get_connection().send_messages(berichten) or 0
-    except Exception as exc:
-        logger.warning(
-            "Verzenden van %d signaleringsmail(s) mislukt (%s); de signaleringen staan in de "
-            "applicatie.",
-            len(berichten),
-            type(exc).__name__,
-        )
-        return 0
+    return _mailen(ids) if ids else 0
 
 
 def _bericht(gemeente: Gemeente, signaleringen: Sequence[Signalering]) -> tuple[str, str]:

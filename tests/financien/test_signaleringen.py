@@ -5,18 +5,19 @@ the evaluation after each booking (one per transaction) and the periodic task.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from financien import selectors, services, tasks
-from financien.constants import SignaleringSoort
+from financien.constants import MailStatus, SignaleringSoort
 from financien.models import Reservering, Signalering
 from financien.services.signaleringen import _Meting
 from kern.constants import AuditActie
@@ -548,24 +549,106 @@ def test_mail_na_de_commit_aan_de_budgethouders_van_de_gemeente(
     assert "- Budgetpost 2026 Wmo 2015 6.71: 95,00% van het budget" in bericht.body
     assert "drempel 80%." in bericht.body and "drempel 90%." in bericht.body
     assert bericht.from_email == "budgetbewaking@localhost"
+    assert {s.mail_status for s in Signalering.objects.all()} == {MailStatus.VERSTUURD}
 
 
-def test_een_falende_mailserver_laat_de_signalering_staan(
-    met_budget, aanbieder, monkeypatch, caplog
-):
+class _KapotteMailserver:
+    def send_messages(self, berichten):
+        raise ConnectionRefusedError
+
+
+@pytest.fixture
+def alleen(signalering) -> Signalering:
+    """The 80 % alert of the fixture on its own: the 90 % one raised with it is set aside."""
+    Signalering.objects.exclude(pk=signalering.pk).update(mail_status=MailStatus.ONBEKEND)
+    return signalering
+
+
+def test_een_verstuurde_mail_wordt_vastgelegd(budgethouder, alleen):
     from financien.services import signaleringen
 
-    reserveer(met_budget, aanbieder, "9000.00", "t1")
-    [s] = [s for s in evalueer(met_budget) if s.drempel == 80]
+    signalering = alleen
+    assert signalering.mail_status == MailStatus.TE_VERSTUREN
+    assert signaleringen._mailen([signalering.pk]) == 1
+    signalering.refresh_from_db()
+    assert (signalering.mail_status, signalering.mail_pogingen, signalering.mail_fout) == (
+        MailStatus.VERSTUURD,
+        1,
+        "",
+    )
+    assert signalering.gemaild_op is not None
+    # Sent once: neither a second call nor the retry mails it again.
+    assert signaleringen._mailen([signalering.pk]) == 0
+    assert services.signaleringsmails_opnieuw(nu=timezone.now() + timedelta(hours=1)) == 0
+    assert len(mail.outbox) == 1
 
-    class Kapot:
-        def send_messages(self, berichten):
-            raise ConnectionRefusedError
 
-    monkeypatch.setattr(signaleringen, "get_connection", lambda: Kapot())
-    assert signaleringen._mailen([s.pk]) == 0
+def test_een_falende_mailserver_wordt_vastgelegd_en_later_opnieuw_geprobeerd(
+    budgethouder, alleen, monkeypatch, caplog
+):
+    signalering = alleen
+    from financien.services import signaleringen
+
+    monkeypatch.setattr(signaleringen, "get_connection", lambda: _KapotteMailserver())
+    assert signaleringen._mailen([signalering.pk]) == 0
     assert "mislukt (ConnectionRefusedError)" in caplog.text
-    assert Signalering.objects.filter(pk=s.pk).exists()
+    signalering.refresh_from_db()
+    assert (signalering.mail_status, signalering.mail_pogingen, signalering.mail_fout) == (
+        MailStatus.MISLUKT,
+        1,
+        "ConnectionRefusedError",
+    )
+    assert signalering.gemaild_op is None and signalering.lopend
+    # The mail server is back: the periodic retry sends it, once.
+    monkeypatch.undo()
+    assert tasks.signaleringsmails_opnieuw() == 1
+    assert [m.to for m in mail.outbox] == [[budgethouder.email]]
+    signalering.refresh_from_db()
+    assert (signalering.mail_status, signalering.mail_pogingen) == (MailStatus.VERSTUURD, 2)
+    assert tasks.signaleringsmails_opnieuw() == 0
+
+
+def test_opnieuw_hoogstens_zo_vaak_als_ingesteld(budgethouder, signalering, monkeypatch, settings):
+    from financien.services import signaleringen
+
+    settings.FINANCIEN_SIGNALERINGSMAIL_POGINGEN = 3
+    monkeypatch.setattr(signaleringen, "get_connection", lambda: _KapotteMailserver())
+    signaleringen._mailen([signalering.pk])
+    for _ in range(4):
+        services.signaleringsmails_opnieuw()
+    signalering.refresh_from_db()
+    assert (signalering.mail_status, signalering.mail_pogingen) == (MailStatus.MISLUKT, 3)
+
+
+def test_zonder_budgethouder_met_adres_geen_ontvangers(budgethouder, alleen):
+    from financien.services import signaleringen
+
+    signalering = alleen
+    budgethouder.email = ""
+    budgethouder.save(update_fields=["email"])
+    assert signaleringen._mailen([signalering.pk]) == 0
+    signalering.refresh_from_db()
+    assert (signalering.mail_status, signalering.mail_pogingen) == (
+        MailStatus.GEEN_ONTVANGERS,
+        0,
+    )
+    assert services.signaleringsmails_opnieuw(nu=timezone.now() + timedelta(hours=1)) == 0
+    assert mail.outbox == []
+
+
+def test_een_mail_die_na_de_commit_verloren_ging_gaat_alsnog(budgethouder, alleen):
+    """The process stopped between the evaluation's commit and its mail: the alert is still
+    'te versturen'; the retry takes it after ten minutes, while it runs and for a week."""
+    signalering = alleen
+    nu = signalering.gesignaleerd_op
+    assert services.signaleringsmails_opnieuw(nu=nu + timedelta(minutes=5)) == 0
+    assert services.signaleringsmails_opnieuw(nu=nu + timedelta(days=8)) == 0
+    Signalering.objects.filter(pk=signalering.pk).update(beeindigd_op=nu + timedelta(hours=1))
+    assert services.signaleringsmails_opnieuw(nu=nu + timedelta(hours=2)) == 0
+    Signalering.objects.filter(pk=signalering.pk).update(beeindigd_op=None)
+    assert services.signaleringsmails_opnieuw(nu=nu + timedelta(minutes=11)) == 1
+    signalering.refresh_from_db()
+    assert signalering.mail_status == MailStatus.VERSTUURD
 
 
 # --- After each booking, and the periodic task -----------------------------------------------
