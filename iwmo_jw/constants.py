@@ -84,6 +84,10 @@ class TermijnSoort(models.TextChoices):
         _("Toewijzing (301) of antwoordbericht (319)"),
     )
     DECLARATIE_ANTWOORD = "declaratie_antwoord", _("Declaratie-antwoord (325)")
+    DEFINITIEF_ANTWOORD = (
+        "definitief_antwoord",
+        _("Definitief antwoord na 'aanvraag in onderzoek' (301 of 319), binnen acht weken"),
+    )
 
 
 #: Message types the gemeente receives (from a zorgaanbieder) and sends.

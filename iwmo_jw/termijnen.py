@@ -6,7 +6,9 @@ NOTES.md 1.2 and the FAQ "reactietijden":
 
 - 305 / 307: the retour (306 / 308) within 3 werkdagen;
 - 315 / 317: the retour (316 / 318) within 3 werkdagen, and a 301 or 319 within 5;
-- 323: exactly one 325 within 10 werkdagen.
+- 323: exactly one 325 within 10 werkdagen;
+- after a 319 "aanvraag in onderzoek" (315 / 317): the definitive 301 or 319 within eight
+  weeks (:data:`ONDERZOEKTERMIJN`), a follow-up deadline the regisseur's decision opens.
 
 A message refused at level 2 gets only its retour (or 325) with retourcode 0001; no 301 or
 319 follows, so only the first deadline applies.
@@ -15,7 +17,7 @@ A message refused at level 2 gets only its retour (or 325) with retourcode 0001;
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from iwmo_jw.constants import TermijnSoort
 from kern.perioden import plus_werkdagen
@@ -41,6 +43,17 @@ TERMIJNREGELS: dict[str, tuple[Termijnregel, ...]] = {
         Termijnregel(TermijnSoort.TOEWIJZING_OF_ANTWOORD, 5, frozenset({"301", "319"})),
     ),
     "323": (Termijnregel(TermijnSoort.DECLARATIE_ANTWOORD, 10, frozenset({"325"})),),
+}
+
+
+#: After "aanvraag in onderzoek" a 301 or a refusal follows within eight weeks (FAQ
+#: reactietijden): calendar weeks, not working days.
+ONDERZOEKTERMIJN = timedelta(weeks=8)
+
+#: Deadlines opened later than the message's arrival, by a decision on it, with the outbound
+#: types that meet them.
+VERVOLGTERMIJNEN: dict[str, dict[TermijnSoort, frozenset[str]]] = {
+    heen: {TermijnSoort.DEFINITIEF_ANTWOORD: frozenset({"301", "319"})} for heen in ("315", "317")
 }
 
 
@@ -72,12 +85,16 @@ def termijnen_voor(
     ]
 
 
-def termijnsoort_van_antwoord(heen_type: str, antwoord_type: str) -> TermijnSoort | None:
-    """The deadline an outbound ``antwoord_type`` meets for an inbound ``heen_type``."""
-    for regel in TERMIJNREGELS.get(heen_type, ()):
-        if antwoord_type in regel.antwoorden:
-            return regel.soort
-    return None
+def termijnsoorten_van_antwoord(heen_type: str, antwoord_type: str) -> frozenset[TermijnSoort]:
+    """The deadlines an outbound ``antwoord_type`` meets for an inbound ``heen_type`` (a 301
+    to a 315 meets the five-day deadline or, after "in onderzoek", the eight-week one)."""
+    soorten = {r.soort for r in TERMIJNREGELS.get(heen_type, ()) if antwoord_type in r.antwoorden}
+    soorten |= {
+        soort
+        for soort, antwoorden in VERVOLGTERMIJNEN.get(heen_type, {}).items()
+        if antwoord_type in antwoorden
+    }
+    return frozenset(soorten)
 
 
 def is_verlopen(uiterste: date, peildatum: date) -> bool:

@@ -52,9 +52,10 @@ from inkoop.services.verzoeken import (
     verzoek_momentopname,
 )
 from iwmo_jw.codec.modellen import Product as BerichtProduct
-from iwmo_jw.constants import BerichtStandaard
+from iwmo_jw.constants import BerichtStandaard, TermijnSoort
 from iwmo_jw.models import UitgaandBericht
-from iwmo_jw.services import bericht_uitgaand_vastleggen
+from iwmo_jw.services import bericht_uitgaand_vastleggen, vervolgtermijn_openen
+from iwmo_jw.termijnen import ONDERZOEKTERMIJN
 from kern.audit import audit_vastleggen
 from kern.constants import AuditActie, Wet
 from kern.exceptions import Conflict, DomeinFout
@@ -63,9 +64,6 @@ from kern.toegang import eis_gemeenten_in_scope
 
 #: Roles that decide on a verzoek: those that issue toewijzingen.
 VERZOEK_BESLISSERS = TOEWIJZING_ROLLEN
-
-#: After "in onderzoek" a 301 or a refusal follows within eight weeks (FAQ reactietijden).
-ONDERZOEKTERMIJN = timedelta(weeks=8)
 
 #: RedenAfwijzingVerzoek (WJ759), for choices in the API and the admin.
 REDEN_AFWIJZING_KEUZES = [
@@ -229,7 +227,8 @@ def verzoek_in_onderzoek(
 ) -> Verzoek:
     """Answer "aanvraag in onderzoek" (a 319 per ReferentieAanbieder). Allowed once (TR360);
     a 301 or a refusal must then follow within eight weeks, which becomes the verzoek's
-    deadline."""
+    deadline and a deadline of its message in the berichtenbox (signalled when overdue,
+    closed by the 301 or 319 that follows)."""
     verzoek = _vergrendeld(verzoek)
     _eis_beslisser(door, verzoek)
     _eis_overgang(verzoek, VerzoekStatus.IN_ONDERZOEK)
@@ -245,6 +244,13 @@ def verzoek_in_onderzoek(
         voor=voor,
     )
     _antwoorden_versturen(door=door, verzoek=verzoek, verzoek_antwoord=VERZOEK_IN_ONDERZOEK)
+    if verzoek.bericht is not None:
+        vervolgtermijn_openen(
+            bericht=verzoek.bericht,
+            soort=TermijnSoort.DEFINITIEF_ANTWOORD,
+            begindatum=_basis.vandaag(),
+            uiterste_datum=verzoek.uiterste_antwoorddatum,
+        )
     return verzoek
 
 

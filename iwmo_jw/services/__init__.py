@@ -12,7 +12,11 @@ from iwmo_jw.services.ontvangen import (
     bericht_verwerken,
     berichten_verwerken,
 )
-from iwmo_jw.services.termijnen import termijn_laten_vervallen, verlopen_termijnen_signaleren
+from iwmo_jw.services.termijnen import (
+    termijn_laten_vervallen,
+    verlopen_termijnen_signaleren,
+    vervolgtermijn_openen,
+)
 from iwmo_jw.services.uitgaand import (
     Export,
     bericht_uitgaand_vastleggen,
@@ -36,4 +40,5 @@ __all__ = [
     "termijn_laten_vervallen",
     "uitgaande_berichten_exporteren",
     "verlopen_termijnen_signaleren",
+    "vervolgtermijn_openen",
 ]

@@ -1,4 +1,5 @@
-"""Deadlines: closing one without an answer, and signalling the overdue ones once."""
+"""Deadlines: opening a follow-up deadline, closing one without an answer, and signalling the
+overdue ones once."""
 
 from __future__ import annotations
 
@@ -8,19 +9,46 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from iwmo_jw.models import Termijn
+from iwmo_jw.constants import TermijnSoort
+from iwmo_jw.models import InkomendBericht, Termijn
 from iwmo_jw.services._basis import eis_berichtrol
 from iwmo_jw.signals import termijn_verstreken
+from iwmo_jw.termijnen import VERVOLGTERMIJNEN
 from kern.audit import audit_vastleggen
 from kern.constants import AuditActie
 from kern.exceptions import DomeinFout
 from kern.models import Gebruiker
+from kern.perioden import werkdagen_tussen
 from kern.toegang import eis_gemeenten_in_scope
 
 logger = logging.getLogger(__name__)
 
 
 # --- Deadlines -------------------------------------------------------------------------------
+
+
+def vervolgtermijn_openen(
+    *, bericht: InkomendBericht, soort: TermijnSoort, begindatum: date, uiterste_datum: date
+) -> Termijn:
+    """Open a deadline that a decision on ``bericht`` starts (see
+    :data:`iwmo_jw.termijnen.VERVOLGTERMIJNEN`: after "aanvraag in onderzoek" the definitive
+    301 or 319 within eight weeks), closed like the others by the answer that meets it. Opened
+    once per message and kind; again, it returns the one there is."""
+    if soort not in VERVOLGTERMIJNEN.get(bericht.berichttype, {}):
+        raise DomeinFout(
+            f"Een {bericht.berichtnaam} kent geen termijn '{TermijnSoort(soort).label}'.",
+            code="termijn_onbekend",
+        )
+    termijn, _nieuw = Termijn.objects.get_or_create(
+        bericht=bericht,
+        soort=soort,
+        defaults={
+            "begindatum": begindatum,
+            "uiterste_datum": uiterste_datum,
+            "werkdagen": werkdagen_tussen(begindatum, uiterste_datum),
+        },
+    )
+    return termijn
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ from iwmo_jw.services._basis import (
     samenvatting,
     uitgaand_status,
 )
-from iwmo_jw.termijnen import termijnsoort_van_antwoord
+from iwmo_jw.termijnen import termijnsoorten_van_antwoord
 from kern.audit import audit_vastleggen, momentopname
 from kern.constants import AuditActie
 from kern.exceptions import Conflict, DomeinFout
@@ -190,10 +190,10 @@ def bericht_uitgaand_vastleggen(
         return _zelfde_of_conflict(bestaand, sha256)
     uitgaand_status(uit, UitgaandStatus.AANGEMAAKT, nieuw=True, door=door)
     if antwoord_op is not None:
-        termijnsoort = termijnsoort_van_antwoord(antwoord_op.berichttype, uit.berichttype)
-        if termijnsoort is not None:
+        termijnsoorten = termijnsoorten_van_antwoord(antwoord_op.berichttype, uit.berichttype)
+        if termijnsoorten:
             Termijn.objects.filter(
-                bericht=antwoord_op, soort=termijnsoort, gesloten_op__isnull=True
+                bericht=antwoord_op, soort__in=termijnsoorten, gesloten_op__isnull=True
             ).update(gesloten_op=timezone.now(), gesloten_door=uit)
     audit_vastleggen(
         gebruiker=door,

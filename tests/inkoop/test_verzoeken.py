@@ -454,6 +454,62 @@ def test_in_onderzoek_eenmaal_daarna_alleen_toekennen_of_afwijzen(s):
     assert UitgaandBericht.objects.filter(berichttype="319").count() == 2
 
 
+@pytest.mark.parametrize("besluit", ["toekennen", "afwijzen"])
+def test_in_onderzoek_opent_de_achtwekentermijn_die_het_besluit_sluit(s, besluit):
+    """The 319 "in onderzoek" meets the five-day deadline and opens the eight-week one in the
+    berichtenbox: signalled once when overdue, closed by the definitive 301 or 319."""
+    from iwmo_jw.services import verlopen_termijnen_signaleren, vervolgtermijn_openen
+
+    verzoek = services.verzoek_in_onderzoek(door=s.regisseur, verzoek=_verzoek(s))
+    termijnen = {t.soort: t for t in verzoek.bericht.termijnen.all()}
+    eerste = termijnen[TermijnSoort.TOEWIJZING_OF_ANTWOORD]
+    assert eerste.gesloten_door == UitgaandBericht.objects.get(berichttype="319")
+    acht = termijnen[TermijnSoort.DEFINITIEF_ANTWOORD]
+    assert (acht.begindatum, acht.uiterste_datum, acht.open) == (
+        vandaag(),
+        vandaag() + timedelta(weeks=8),
+        True,
+    )
+    assert acht.uiterste_datum == verzoek.uiterste_antwoorddatum
+    assert 36 <= acht.werkdagen <= 40  # eight weeks less public holidays
+    # Opening it again returns the one there is.
+    assert (
+        vervolgtermijn_openen(
+            bericht=verzoek.bericht,
+            soort=TermijnSoort.DEFINITIEF_ANTWOORD,
+            begindatum=vandaag() + timedelta(days=1),
+            uiterste_datum=vandaag() + timedelta(weeks=9),
+        )
+        == acht
+    )
+    # Overdue before the decision: signalled once.
+    na = acht.uiterste_datum + timedelta(days=1)
+    assert verlopen_termijnen_signaleren(peildatum=na) == 1
+    assert verlopen_termijnen_signaleren(peildatum=na) == 0
+    if besluit == "toekennen":
+        services.verzoek_toekennen(door=s.regisseur, verzoek=verzoek)
+        antwoord = UitgaandBericht.objects.get(berichttype="301")
+    else:
+        services.verzoek_afwijzen(door=s.regisseur, verzoek=verzoek, reden_afwijzing="7")
+        antwoord = UitgaandBericht.objects.filter(berichttype="319").latest("pk")
+    acht.refresh_from_db()
+    assert (acht.open, acht.gesloten_door) == (False, antwoord)
+
+
+def test_alleen_een_bekende_vervolgtermijn(s):
+    from iwmo_jw.services import vervolgtermijn_openen
+
+    verzoek = _verzoek(s)
+    with pytest.raises(DomeinFout) as fout:
+        vervolgtermijn_openen(
+            bericht=verzoek.bericht,
+            soort=TermijnSoort.DECLARATIE_ANTWOORD,
+            begindatum=vandaag(),
+            uiterste_datum=vandaag() + timedelta(days=10),
+        )
+    assert fout.value.code == "termijn_onbekend"
+
+
 def test_een_geweigerde_beslissing_verandert_niets(s):
     verzoek = _verzoek(s)
     aanbieder_user = aanbieder_gebruiker(s.aanbieder, username="noord_verzoek")

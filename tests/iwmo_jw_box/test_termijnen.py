@@ -29,7 +29,7 @@ from iwmo_jw.signals import termijn_verstreken
 from iwmo_jw.termijnen import (
     is_verlopen,
     termijnen_voor,
-    termijnsoort_van_antwoord,
+    termijnsoorten_van_antwoord,
     uiterste_datum,
 )
 from kern.exceptions import DomeinFout
@@ -99,12 +99,13 @@ def test_termijnen_per_berichttype():
 
 
 def test_welk_antwoord_welke_termijn_sluit():
-    assert termijnsoort_van_antwoord("315", "316") == TermijnSoort.RETOUR
-    assert termijnsoort_van_antwoord("317", "301") == TermijnSoort.TOEWIJZING_OF_ANTWOORD
-    assert termijnsoort_van_antwoord("317", "319") == TermijnSoort.TOEWIJZING_OF_ANTWOORD
-    assert termijnsoort_van_antwoord("323", "325") == TermijnSoort.DECLARATIE_ANTWOORD
-    assert termijnsoort_van_antwoord("305", "308") is None
-    assert termijnsoort_van_antwoord("323", "301") is None
+    definitief = {TermijnSoort.TOEWIJZING_OF_ANTWOORD, TermijnSoort.DEFINITIEF_ANTWOORD}
+    assert termijnsoorten_van_antwoord("315", "316") == {TermijnSoort.RETOUR}
+    assert termijnsoorten_van_antwoord("317", "301") == definitief
+    assert termijnsoorten_van_antwoord("315", "319") == definitief
+    assert termijnsoorten_van_antwoord("323", "325") == {TermijnSoort.DECLARATIE_ANTWOORD}
+    assert termijnsoorten_van_antwoord("305", "308") == set()
+    assert termijnsoorten_van_antwoord("323", "301") == set()
 
 
 # --- Stored with the message -----------------------------------------------------------------------
