@@ -43,20 +43,25 @@ def scene(amsterdam, aanbieder):
     return budgetpost
 
 
+def _tot_85_procent(budgetpost, aanbieder) -> None:
+    """Reserve 8,500 of the scene's 10,000: over the 80 % threshold."""
+    services.reservering_boeken(
+        door=None,
+        budgetpost=budgetpost,
+        zorgaanbieder=aanbieder,
+        bedrag=D("8500.00"),
+        bron_id="t1",
+        idempotentiesleutel="t1",
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_gelijktijdige_evaluaties_signaleren_een_keer(scene, aanbieder, monkeypatch):
     # Book without evaluating, then let every thread evaluate the same crossing at once.
     monkeypatch.setattr(
         "financien.services.reserveringen.signaleren_na_commit", lambda **kwargs: None
     )
-    services.reservering_boeken(
-        door=None,
-        budgetpost=scene,
-        zorgaanbieder=aanbieder,
-        bedrag=D("8500.00"),
-        bron_id="t1",
-        idempotentiesleutel="t1",
-    )
+    _tot_85_procent(scene, aanbieder)
     taken: list[Callable[[], Any]] = [
         lambda: len(services.signaleringen_evalueren(budgetpost_ids=[scene.pk]))
         for _ in range(DRADEN)
@@ -96,14 +101,7 @@ def test_gelijktijdige_boekingen_laten_een_lopende_signalering_per_drempel(scene
 def test_signaleringsmail_tegelijk_versturen_mailt_een_keer(scene, aanbieder):
     """The mail after a commit and the periodic retry (or two retries) at the same moment: the
     row lock, skipped by the other sender, mails each alert once (without it: 6 of 8)."""
-    services.reservering_boeken(
-        door=None,
-        budgetpost=scene,
-        zorgaanbieder=aanbieder,
-        bedrag=D("8500.00"),
-        bron_id="t1",
-        idempotentiesleutel="t1",
-    )
+    _tot_85_procent(scene, aanbieder)
     ids = list(Signalering.objects.values_list("pk", flat=True))
     assert ids  # raised (and mailed) after the booking's commit
     Signalering.objects.update(mail_status=MailStatus.TE_VERSTUREN, gemaild_op=None)
