@@ -58,8 +58,7 @@ from declaraties.models import (
 )
 from declaraties.regels import Beoordeling, beoordelen
 from declaraties.steekproef import Instelling, Kandidaat, te_beoordelen
-from financien.constants import BronType
-from financien.models import Budgetpost, Reservering
+from financien.models import Budgetpost
 from financien.selectors import budgetpost_voor
 from financien.services import Realisatiedeel, declaratie_boeken
 from inkoop.models import Toewijzing
@@ -141,11 +140,6 @@ class Prestatieregel:
 def _prestatievelden() -> list[Any]:
     """Prestatie's fields with a column, but its primary key, in table order."""
     return [f for f in Prestatie._meta.concrete_fields if not f.primary_key]
-
-
-def _prestatiekolommen() -> list[str]:
-    """The attribute names of those fields (what :class:`Prestatieregel` holds)."""
-    return [f.attname for f in _prestatievelden()]
 
 
 # --- The shared path ---------------------------------------------------------------------
@@ -556,24 +550,18 @@ def _boeken(
                 for pk, u in Toewijzing.objects.filter(pk__any=ontbrekend).values_list("pk", "uuid")
             }
         )
-    bestaand = set(
-        Reservering.objects.filter(
-            bron_type=BronType.TOEWIJZING,
-            bron_id__any={uuids[pk] for pk, _ in per},
-            jaar__any={j for _, j in per},
-        ).values_list("bron_id", "jaar")
-    )
-    zonder = [(pk, jaar) for pk, jaar in per if (uuids[pk], jaar) not in bestaand]
-    budgetposten = {}
-    if zonder:
-        # Toewijzingen that reserved nothing (aspecifiek without a budget): one lookup per
-        # product and year, not per toewijzing.
+    pks = {u: pk for pk, u in uuids.items()}
+
+    def budgetposten(zonder: list[tuple[str, int]]) -> dict[tuple[str, int], Budgetpost]:
+        """Toewijzingen that reserved nothing (aspecifiek without a budget): one lookup per
+        product and year, not per toewijzing."""
         toewijzingen = Toewijzing.objects.select_related("productcategorie", "product").in_bulk(
-            {pk for pk, _ in zonder}
+            {pks[u] for u, _ in zonder}
         )
         per_product: dict[tuple[int, int | None, int | None], Budgetpost] = {}
-        for pk, jaar in zonder:
-            t = toewijzingen[pk]
+        gevonden = {}
+        for u, jaar in zonder:
+            t = toewijzingen[pks[u]]
             sleutel = (jaar, t.productcategorie_id, t.product_id)
             if sleutel not in per_product:
                 per_product[sleutel] = budgetpost_voor(
@@ -583,7 +571,9 @@ def _boeken(
                     productcategorie=t.productcategorie,
                     product=t.product,
                 )
-            budgetposten[(pk, jaar)] = per_product[sleutel]
+            gevonden[(u, jaar)] = per_product[sleutel]
+        return gevonden
+
     declaratie_boeken(
         door=door,
         gemeente_id=declaratie.gemeente_id,
@@ -594,12 +584,12 @@ def _boeken(
                 jaar=jaar,
                 bedrag=bedrag,
                 zorgaanbieder_id=declaratie.zorgaanbieder_id,
-                budgetpost=budgetposten.get((pk, jaar)),
             )
             for (pk, jaar), bedrag in sorted(per.items())
         ],
         idempotentiesleutel=f"declaratie:{declaratie.uuid}",
         omschrijving=f"Declaratie {declaratie.declaratienummer}",
+        budgetposten_voor=budgetposten,
     )
 
 

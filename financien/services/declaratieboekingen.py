@@ -28,7 +28,7 @@ Idempotent: ``idempotentiesleutel`` (with suffixes for the two transfers) books 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -149,8 +149,14 @@ def declaratie_boeken(
     idempotentiesleutel: str,
     omschrijving: str = "",
     boekdatum: date | None = None,
+    budgetposten_voor: Callable[[list[tuple[str, int]]], dict[tuple[str, int], Budgetpost]]
+    | None = None,
 ) -> Declaratieboekingen:
-    """Book what one declaration granted (see the module docstring)."""
+    """Book what one declaration granted (see the module docstring).
+
+    ``budgetposten_voor`` names, for the (toewijzing, year) pairs found without a reservation
+    and without a ``budgetpost`` of their own, the budget post to reserve on: called at most
+    once, with only those pairs, so a caller need not look up which reservations exist."""
     bron_type, bron_id = _bron(BronType.PRESTATIE, bron_id)
     sleutel = _sleutel(idempotentiesleutel)
     netto = _netto(delen)
@@ -191,23 +197,30 @@ def declaratie_boeken(
         .filter(bron_type=BronType.TOEWIJZING, bron_id__any=bronnen, jaar__any=jaren)
         .order_by("pk")
     }
+    gevonden: dict[tuple[str, int], Budgetpost] = {}
+    gevraagd = [
+        k for k, d in sorted(netto.items()) if k not in reserveringen and d.budgetpost is None
+    ]
+    if gevraagd and budgetposten_voor is not None:
+        gevonden = budgetposten_voor(gevraagd)
     nieuw = []
     for (toewijzing, jaar), deel in sorted(netto.items()):
         if (toewijzing, jaar) in reserveringen:
             continue
-        if deel.budgetpost is None:
+        budgetpost = deel.budgetpost or gevonden.get((toewijzing, jaar))
+        if budgetpost is None:
             raise DomeinFout(
                 f"Voor toewijzing {toewijzing} is in {jaar} geen reservering en geen budgetpost.",
                 code="geen_budgetpost",
             )
-        if deel.budgetpost.jaar != jaar or deel.budgetpost.gemeente_id != gemeente_id:
+        if budgetpost.jaar != jaar or budgetpost.gemeente_id != gemeente_id:
             raise DomeinFout(
                 "De budgetpost hoort niet bij de gemeente en het jaar van de realisatie.",
                 code="budgetpost_onjuist",
             )
         nieuw.append(
             Reservering(
-                budgetpost=deel.budgetpost,
+                budgetpost=budgetpost,
                 jaar=jaar,
                 zorgaanbieder_id=deel.zorgaanbieder_id,
                 bron_type=BronType.TOEWIJZING,

@@ -11,6 +11,7 @@ import pytest
 
 from financien import selectors, services
 from financien.constants import BoekingSoort
+from financien.models import Reservering
 from financien.services.declaratieboekingen import Realisatiedeel, declaratie_boeken
 from kern.exceptions import DomeinFout
 from tests.financien.batchscene import aanbieder_saldi, reserveer
@@ -105,3 +106,47 @@ def test_declaratie_over_twee_jaren_en_haar_creditering(
     assert aanbieder_saldi(budgetpost, aanbieder) == (D("0.00"), D("600.00"))
     assert aanbieder_saldi(budgetpost_2027, aanbieder) == (D("0.00"), D("800.00"))
     assert selectors.betaalbatches_controleren() == []
+
+
+def test_een_toewijzing_zonder_reservering_krijgt_die_op_de_budgetpost_van_de_aanroeper(
+    amsterdam, budgetpost, aanbieder, scene
+):
+    """``budgetposten_voor`` is asked once, for only the (toewijzing, year) pairs without a
+    reservation; their reservation is made on the post it names, the shortfall reserved."""
+    gevraagd: list[list[tuple[str, int]]] = []
+
+    def budgetposten_voor(paren):
+        gevraagd.append(paren)
+        return dict.fromkeys(paren, budgetpost)
+
+    geboekt = declaratie_boeken(
+        door=None,
+        gemeente_id=amsterdam.pk,
+        bron_id="declaratie-n",
+        delen=[
+            Realisatiedeel("toewijzing-t", 2026, D("100.00"), aanbieder.pk),
+            Realisatiedeel("toewijzing-nieuw", 2026, D("40.00"), aanbieder.pk),
+        ],
+        idempotentiesleutel="declaratie-n",
+        budgetposten_voor=budgetposten_voor,
+    )
+    assert gevraagd == [[("toewijzing-nieuw", 2026)]]
+    assert geboekt.realisatie.bedrag == D("140.00")
+    nieuw = Reservering.objects.get(bron_id="toewijzing-nieuw")
+    assert (nieuw.budgetpost, nieuw.bedrag, nieuw.gerealiseerd_bedrag, nieuw.open_bedrag) == (
+        budgetpost,
+        D("40.00"),
+        D("40.00"),
+        D("0.00"),
+    )
+    assert selectors.grootboek_controleren() == []
+    # Without anyone to ask, a toewijzing without a reservation is refused.
+    with pytest.raises(DomeinFout) as fout:
+        declaratie_boeken(
+            door=None,
+            gemeente_id=amsterdam.pk,
+            bron_id="declaratie-m",
+            delen=[Realisatiedeel("toewijzing-onbekend", 2026, D("10.00"), aanbieder.pk)],
+            idempotentiesleutel="declaratie-m",
+        )
+    assert fout.value.code == "geen_budgetpost"
