@@ -302,6 +302,6 @@ def test_the_row_class_of_the_intake_has_exactly_the_columns_of_prestatie():
     by column: a column added to Prestatie must be added there too, or nothing is stored."""
     from dataclasses import fields
 
-    from declaraties.services.intake import Prestatieregel, _prestatiekolommen
+    from declaraties.services.intake import Prestatieregel, _prestatievelden
 
-    assert {f.name for f in fields(Prestatieregel)} == set(_prestatiekolommen())
+    assert {f.name for f in fields(Prestatieregel)} == {f.attname for f in _prestatievelden()}
