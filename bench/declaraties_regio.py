@@ -498,6 +498,29 @@ def _historische_referentie(maand: int, nummer: int, k: int) -> str:
     return f"H{maand:02d}{nummer:05d}{k:06d}"
 
 
+def _prestatie(
+    referentie: Referentie,
+    toewijzing_nummer: int,
+    vorm: Productvorm,
+    periode: tuple[date, date],
+    volume: int,
+    tarief: Decimal,
+    debet_credit: str = "D",
+) -> Prestatie323:
+    """One line of a generated 323: ``volume`` units of ``vorm`` at ``tarief``."""
+    return Prestatie323(
+        product_referentie=referentie,
+        toewijzing_nummer=toewijzing_nummer,
+        product_categorie=vorm.categorie,
+        product_code=vorm.code,
+        product_periode=GeslotenPeriode(begindatum=periode[0], einddatum=periode[1]),
+        geleverd_volume=volume,
+        eenheid=vorm.eenheid,
+        product_tarief=tarief,
+        ingediend_bedrag=BedragMetDC(bedrag=volume * tarief, debet_credit=debet_credit),
+    )
+
+
 def historisch_bericht(paar: Paar, nummer: int, maand: int) -> Bericht323:
     """The declaration of pair ``nummer`` over history month ``maand``: one approved line per
     toewijzing of the pair."""
@@ -509,18 +532,13 @@ def historisch_bericht(paar: Paar, nummer: int, maand: int) -> Bericht323:
         volume = _historisch_volume(k, vorm)
         totaal += volume * vorm.tarief
         per_client[tw.bsn].append(
-            Prestatie323(
-                product_referentie=Referentie(
-                    referentie_nummer=_historische_referentie(maand, nummer, k)
-                ),
-                toewijzing_nummer=tw.nummer,
-                product_categorie=vorm.categorie,
-                product_code=vorm.code,
-                product_periode=GeslotenPeriode(begindatum=begin, einddatum=eind),
-                geleverd_volume=volume,
-                eenheid=vorm.eenheid,
-                product_tarief=vorm.tarief,
-                ingediend_bedrag=BedragMetDC(bedrag=volume * vorm.tarief, debet_credit="D"),
+            _prestatie(
+                Referentie(referentie_nummer=_historische_referentie(maand, nummer, k)),
+                tw.nummer,
+                vorm,
+                (begin, eind),
+                volume,
+                vorm.tarief,
             )
         )
     dagtekening = eind + timedelta(days=5)
@@ -638,18 +656,16 @@ def bericht_maken(paar: Paar, nummer: int, aantal: int, eerste_regel: int) -> Be
         bedrag = volume * tarief
         totaal += -bedrag if debet_credit == "C" else bedrag
         per_client[tw.bsn].append(
-            Prestatie323(
-                product_referentie=Referentie(
+            _prestatie(
+                Referentie(
                     referentie_nummer=f"R{nummer:05d}{j:06d}", vorig_referentie_nummer=vorig
                 ),
-                toewijzing_nummer=toewijzing_nummer,
-                product_categorie=vorm.categorie,
-                product_code=vorm.code,
-                product_periode=GeslotenPeriode(begindatum=begin, einddatum=eind),
-                geleverd_volume=volume,
-                eenheid=vorm.eenheid,
-                product_tarief=tarief,
-                ingediend_bedrag=BedragMetDC(bedrag=bedrag, debet_credit=debet_credit),
+                toewijzing_nummer,
+                vorm,
+                (begin, eind),
+                volume,
+                tarief,
+                debet_credit,
             )
         )
     begin, eind = _maand(DECLARATIEMAAND)
