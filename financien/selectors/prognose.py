@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -170,37 +170,32 @@ def _open_reserveringen(
     }
 
 
-#: :meth:`Reserveringssom.van` in SQL, per budget post and length of period: the period is the
-#: reservation's own or, without one, the budget year; the future days are those after the
-#: peildatum (%(dag)s) within the period and the year.
+#: :meth:`Reserveringssom.van` in SQL, per budget post and length of period. The period is the
+#: reservation's own or, without one, the budget year (a reservation has both dates or
+#: neither: constraint ``reservering_periode_geldig``); the future days are those from
+#: ``vanaf`` (the day after the peildatum, not before the year) within the period and the
+#: year. The year's bounds come per post as parameters and the terms are summed in numeric
+#: (exact, in euros): the earlier form, joining the budget posts and casting each term to
+#: cents, spent a third more on a post of 10,000 reservations.
 _RESERVERINGSSOM_SQL = """
-WITH r AS (
-    SELECT r.budgetpost_id AS post,
-           r.open_bedrag,
-           (r.open_bedrag * 100)::bigint AS open_c,
-           (GREATEST(r.bedrag, 0) * 100)::bigint AS bedrag_c,
-           make_date(bp.jaar, 1, 1) AS jaar_begin,
-           make_date(bp.jaar, 12, 31) AS jaar_eind,
-           CASE WHEN r.begindatum IS NOT NULL AND r.einddatum IS NOT NULL
-                THEN r.begindatum ELSE make_date(bp.jaar, 1, 1) END AS begin,
-           CASE WHEN r.begindatum IS NOT NULL AND r.einddatum IS NOT NULL
-                THEN r.einddatum ELSE make_date(bp.jaar, 12, 31) END AS eind
-      FROM {reservering} r
-      JOIN {budgetpost} bp ON bp.id = r.budgetpost_id
-     WHERE r.budgetpost_id = ANY(%(posten)s) AND r.status = %(open)s AND r.open_bedrag > 0
-), d AS (
-    SELECT post, open_bedrag, open_c, bedrag_c,
-           GREATEST(eind - begin + 1, 0) AS periode,
-           GREATEST(
-               LEAST(eind, jaar_eind)
-               - GREATEST(begin, %(dag)s::date + 1, jaar_begin) + 1,
-               0
-           ) AS dagen
-      FROM r
-)
-SELECT post, periode, SUM(LEAST(bedrag_c * dagen, open_c * periode)), SUM(open_bedrag), COUNT(*)
-  FROM d
- GROUP BY post, periode
+SELECT r.budgetpost_id, d.periode,
+       SUM(LEAST(GREATEST(r.bedrag, 0) * d.dagen, r.open_bedrag * d.periode)),
+       SUM(r.open_bedrag),
+       COUNT(*)
+  FROM {reservering} r
+  JOIN unnest(%(posten)s::integer[], %(begin)s::date[], %(eind)s::date[], %(vanaf)s::date[])
+       AS p(post, jaar_begin, jaar_eind, vanaf) ON p.post = r.budgetpost_id
+ CROSS JOIN LATERAL (
+       SELECT COALESCE(r.begindatum, p.jaar_begin) AS b, COALESCE(r.einddatum, p.jaar_eind) AS e
+       ) AS be
+ CROSS JOIN LATERAL (
+       SELECT GREATEST(be.e - be.b + 1, 0) AS periode,
+              GREATEST(LEAST(be.e, p.jaar_eind) - GREATEST(be.b, p.vanaf) + 1, 0) AS dagen
+       ) AS d
+ WHERE r.budgetpost_id = ANY(%(posten)s::integer[])
+   AND r.status = %(open)s
+   AND r.open_bedrag > 0
+ GROUP BY r.budgetpost_id, d.periode
 """
 
 
@@ -208,17 +203,27 @@ def _open_reserveringen_sql(
     budgetposten: Sequence[Budgetpost], dag: date
 ) -> dict[int, Reserveringssom]:
     sql = _RESERVERINGSSOM_SQL.format(
-        reservering=connection.ops.quote_name(Reservering._meta.db_table),
-        budgetpost=connection.ops.quote_name(Budgetpost._meta.db_table),
+        reservering=connection.ops.quote_name(Reservering._meta.db_table)
     )
     tellers: dict[int, dict[int, int]] = {bp.pk: {} for bp in budgetposten}
     open_bedrag = dict.fromkeys(tellers, NUL)
     aantal = dict.fromkeys(tellers, 0)
+    jaren = [date(bp.jaar, 1, 1) for bp in budgetposten]
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"posten": list(tellers), "open": ReserveringStatus.OPEN, "dag": dag})
+        cursor.execute(
+            sql,
+            {
+                "posten": [bp.pk for bp in budgetposten],
+                "begin": jaren,
+                "eind": [date(bp.jaar, 12, 31) for bp in budgetposten],
+                "vanaf": [max(dag + timedelta(days=1), begin) for begin in jaren],
+                "open": ReserveringStatus.OPEN,
+            },
+        )
         for post, periode, teller, open_som, n in cursor.fetchall():
             if periode and teller:
-                tellers[post][periode] = int(teller)
+                # The sum of the terms in euros, two decimals: exactly the cents' sum.
+                tellers[post][periode] = int(teller.scaleb(2))
             open_bedrag[post] += open_som
             aantal[post] += n
     return {

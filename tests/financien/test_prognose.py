@@ -311,27 +311,38 @@ def test_the_fast_sum_is_exactly_the_sum_of_the_documented_terms(reserveringen, 
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(reserveringen=st.lists(open_reserveringen(), max_size=10), peildatum=dagen_in_2026)
+@given(
+    reserveringen=st.lists(open_reserveringen(), max_size=10),
+    volgend_jaar=st.lists(open_reserveringen(), max_size=4),
+    peildatum=dagen_in_2026,
+)
 def test_de_sql_som_van_de_open_reserveringen_is_die_van_python(
-    budgetpost, aanbieder, reserveringen, peildatum
+    budgetpost, budgetpost_2027, aanbieder, reserveringen, volgend_jaar, peildatum
 ):
     """On PostgreSQL the forecast sums the open reservations in one aggregate query; it must
-    give exactly what Reserveringssom.van gives on the same reservations (the reference)."""
-    Reservering.objects.filter(budgetpost=budgetpost).delete()
+    give exactly what Reserveringssom.van gives on the same reservations (the reference),
+    for posts of different years in the same query (each counts its own year's days)."""
+    Reservering.objects.filter(budgetpost__in=[budgetpost, budgetpost_2027]).delete()
     Reservering.objects.bulk_create(
         Reservering(
-            budgetpost=budgetpost,
-            jaar=2026,
+            budgetpost=bp,
+            jaar=bp.jaar,
             zorgaanbieder=aanbieder,
             bron_type="toewijzing",
-            bron_id=f"r{i}",
+            bron_id=f"r{bp.jaar}-{i}",
             bedrag=r.bedrag,
             gerealiseerd_bedrag=r.bedrag - r.open_bedrag,
             open_bedrag=r.open_bedrag,
             begindatum=r.begindatum,
             einddatum=r.einddatum,
         )
-        for i, r in enumerate(reserveringen)
+        for bp, lijst in ((budgetpost, reserveringen), (budgetpost_2027, volgend_jaar))
+        for i, r in enumerate(lijst)
     )
-    sql = prognose_selectors._open_reserveringen_sql([budgetpost], peildatum)[budgetpost.pk]
-    assert sql == p.Reserveringssom.van(reserveringen, jaar=2026, peildatum=peildatum)
+    sql = prognose_selectors._open_reserveringen_sql([budgetpost, budgetpost_2027], peildatum)
+    assert sql[budgetpost.pk] == p.Reserveringssom.van(
+        reserveringen, jaar=2026, peildatum=peildatum
+    )
+    assert sql[budgetpost_2027.pk] == p.Reserveringssom.van(
+        volgend_jaar, jaar=2027, peildatum=peildatum
+    )
