@@ -66,7 +66,14 @@ from declaraties.constants import DebetCredit, DeclaratieStatus, Kanaal, Prestat
 from declaraties.models import Declaratie, Invoer, Prestatie
 from financien import services as financien_services
 from financien.constants import AANBIEDER_REKENINGEN, BoekingSoort, BronType, RekeningSoort
-from financien.models import Boeking, Boekingsregel, Budgetpost, Rekening, Reservering
+from financien.models import (
+    Boeking,
+    Boekingsregel,
+    Budgetpost,
+    Rekening,
+    Reservering,
+    Reserveringsperiode,
+)
 from financien.selectors import grootboek_controleren
 from financien.services import Realisatiedeel
 from inkoop import services as inkoop_services
@@ -398,7 +405,8 @@ def _reserveringen_in_bulk(
 ) -> None:
     """What :func:`financien.services.reservering_boeken` writes for a toewijzing, in bulk: the
     reservation (amount and period of ``vorm``), its transfer beschikbaar -> gereserveerd with
-    two legs, the new account balances, and the provider's payable accounts."""
+    two legs and the period it set, the new account balances, and the provider's payable
+    accounts."""
     reserveringen = Reservering.objects.bulk_create(
         [
             Reservering(
@@ -432,6 +440,15 @@ def _reserveringen_in_bulk(
                 omschrijving="Toewijzing (benchmark)",
             )
             for r in reserveringen
+        ],
+        batch_size=5_000,
+    )
+    Reserveringsperiode.objects.bulk_create(
+        [
+            Reserveringsperiode(
+                reservering=r, boeking=b, begindatum=r.begindatum, einddatum=r.einddatum
+            )
+            for b, r in zip(boekingen, reserveringen, strict=True)
         ],
         batch_size=5_000,
     )

@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from contracten.models import Productcategorie
@@ -30,6 +31,7 @@ from financien.models import (
     BudgetpostToewijzingsregel,
     Rekening,
     Reservering,
+    Reserveringsperiode,
     Signalering,
     Signaleringsdrempel,
 )
@@ -208,8 +210,33 @@ class BoekingAdmin(AlleenLezenAdmin):
         return selectors.boekingen_zichtbaar(gebruiker=actor(request))
 
 
+class ReserveringsperiodeInline(admin.TabularInline):
+    """The reservation's periods in booking order: which transfer set which period."""
+
+    model = Reserveringsperiode
+    fields = ("boeking", "boekdatum", "begindatum", "einddatum")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("periodes volgens de boekingen")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reserveringsperiode]:
+        return super().get_queryset(request).select_related("boeking").order_by("boeking_id")
+
+    @admin.display(description=_("boekdatum"))
+    def boekdatum(self, obj: Reserveringsperiode) -> str:
+        return date_format(obj.boeking.boekdatum)
+
+
 @admin.register(Reservering)
 class ReserveringAdmin(AlleenLezenAdmin):
+    inlines = [ReserveringsperiodeInline]
     list_display = (
         "bron_type",
         "bron_id",

@@ -12,7 +12,11 @@ from financien.models.budget import (
     BudgetpostToewijzingsregel,
 )
 from financien.models.grootboek import Boeking, Boekingsregel, Rekening
-from financien.models.reservering import Reservering, Reserveringsmutatie
+from financien.models.reservering import (
+    Reservering,
+    Reserveringsmutatie,
+    Reserveringsperiode,
+)
 from financien.models.signalering import Signalering, Signaleringsdrempel
 
 __all__ = [
@@ -30,6 +34,7 @@ __all__ = [
     "Rekening",
     "Reservering",
     "Reserveringsmutatie",
+    "Reserveringsperiode",
     "Signalering",
     "Signaleringsdrempel",
 ]

@@ -35,7 +35,8 @@ class Reservering(models.Model):
     ``begindatum``/``einddatum`` are the period ``bedrag`` is expected over (the forecast
     spreads it pro rata, see :mod:`financien.prognose`); without them the whole budget year.
     The period may run into the next year: :func:`financien.services.reserveringen_doorrollen`
-    then carries the part of that year over to it.
+    then carries the part of that year over to it. The transfers that set the period record
+    it as a :class:`Reserveringsperiode`, so a forecast on a past day uses the period of then.
 
     The database holds the hard limit: realised never exceeds the reserved amount.
     """
@@ -234,3 +235,60 @@ class Reserveringsmutatie(models.Model):
 
     def __str__(self) -> str:
         return f"mutatie {self.reservering_id} {self.gerealiseerd_bedrag}"
+
+
+class Reserveringsperiode(models.Model):
+    """The period a reservation had from one transfer on: written by the transfer that made
+    the reservation (:func:`financien.services.reservering_boeken`) and by every transfer that
+    changed its period (:func:`financien.services.reservering_wijzigen`, also when rolling
+    over to the next year). A forecast on a past peildatum takes the period of the last such
+    transfer booked up to that day, not the reservation's current one. A reservation without
+    rows (made by a declaration for an aspecifieke toewijzing) has never had a period."""
+
+    reservering = models.ForeignKey(
+        Reservering,
+        on_delete=models.PROTECT,
+        related_name="perioden",
+        verbose_name=_("reservering"),
+        help_text=_("De reservering."),
+    )
+    boeking = models.OneToOneField(
+        "financien.Boeking",
+        on_delete=models.PROTECT,
+        related_name="reserveringsperiode",
+        verbose_name=_("boeking"),
+        help_text=_("De boeking waarmee de reservering deze periode kreeg."),
+    )
+    begindatum = models.DateField(
+        _("begindatum"),
+        null=True,
+        blank=True,
+        help_text=_("Eerste dag van de periode; leeg: het hele begrotingsjaar."),
+    )
+    einddatum = models.DateField(
+        _("einddatum"),
+        null=True,
+        blank=True,
+        help_text=_("Laatste dag van de periode (inclusief); leeg: het hele begrotingsjaar."),
+    )
+
+    class Meta:
+        verbose_name = _("reserveringsperiode")
+        verbose_name_plural = _("reserveringsperioden")
+        ordering = ["reservering_id", "boeking_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(begindatum__isnull=True, einddatum__isnull=True)
+                | models.Q(
+                    begindatum__isnull=False,
+                    einddatum__isnull=False,
+                    einddatum__gte=models.F("begindatum"),
+                ),
+                name="reserveringsperiode_geldig",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.begindatum is None or self.einddatum is None:
+            return "het begrotingsjaar"
+        return f"{self.begindatum:%d-%m-%Y} t/m {self.einddatum:%d-%m-%Y}"

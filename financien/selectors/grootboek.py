@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
@@ -17,6 +18,7 @@ from financien.models import (
     Rekening,
     Reservering,
     Reserveringsmutatie,
+    Reserveringsperiode,
 )
 from kern.geld import BEDRAG_DECIMAL_PLACES, BEDRAG_MAX_DIGITS, afronden
 
@@ -47,7 +49,8 @@ def grootboek_controleren() -> list[str]:
 
     Checks: every transfer balances; every account's balance is the sum of its legs; the
     balances of every budget post sum to zero; every reservation's amounts equal its legs;
-    no reservation was resolved more than once. A fixed number of queries."""
+    no reservation was resolved more than once; every reservation's period is the one its last
+    period transfer set (:class:`Reserveringsperiode`). A fixed number of queries."""
     fouten: list[str] = []
     for boeking_id, som in (
         Boekingsregel.objects.values("boeking_id")
@@ -153,4 +156,24 @@ def grootboek_controleren() -> list[str]:
             fouten.append(f"Reservering {pk}: open {open_} is niet {bedrag} - {gerealiseerd}.")
         if vrijgaven != (0 if status == ReserveringStatus.OPEN else 1):
             fouten.append(f"Reservering {pk} ({status}) is {vrijgaven} keer afgehandeld.")
+    # A reservation's period is the one its last period transfer set (none without one).
+    laatste: dict[int, tuple[date | None, date | None]] = {}
+    for pk, begin, eind in Reserveringsperiode.objects.order_by("boeking_id").values_list(
+        "reservering_id", "begindatum", "einddatum"
+    ):
+        laatste[pk] = (begin, eind)
+    for pk, begin, eind in (
+        Reservering.objects.filter(
+            Q(begindatum__isnull=False)
+            | Q(pk__in=Reserveringsperiode.objects.values("reservering"))
+        )
+        .order_by("pk")
+        .values_list("pk", "begindatum", "einddatum")
+    ):
+        volgens = laatste.get(pk, (None, None))
+        if volgens != (begin, eind):
+            fouten.append(
+                f"Reservering {pk}: periode {begin} t/m {eind}, volgens de boekingen "
+                f"{volgens[0]} t/m {volgens[1]}."
+            )
     return fouten

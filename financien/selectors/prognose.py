@@ -25,6 +25,7 @@ from financien.models import (
     Budgetpost,
     Reservering,
     Reserveringsmutatie,
+    Reserveringsperiode,
 )
 from financien.prognose import (
     Instroommaand,
@@ -57,31 +58,32 @@ class _ReserveringOp:
 
     budgetpost_id: int
     zorgaanbieder_id: int
-    begindatum: date | None
-    einddatum: date | None
     bedrag: Decimal = NUL
     open_bedrag: Decimal = NUL
+    begindatum: date | None = None
+    einddatum: date | None = None
 
 
 def _reserveringen_op(peildatum: date, budgetposten: Q) -> dict[int, _ReserveringOp]:
     """Every reservation of the budget posts matching ``budgetposten`` (a Q on Budgetpost)
-    as it stood at the end of ``peildatum``, from what was booked up to that day, in two
-    queries: the legs on the gereserveerd accounts of the transfers of one reservation, and
-    the :class:`Reserveringsmutatie` rows of the transfers of many (a processed declaration).
-    ``bedrag`` is what was reserved, ``open_bedrag`` what was still open."""
+    as it stood at the end of ``peildatum``, from what was booked up to that day, in three
+    queries: the legs on the gereserveerd accounts of the transfers of one reservation, the
+    :class:`Reserveringsmutatie` rows of the transfers of many (a processed declaration), and
+    the :class:`Reserveringsperiode` rows: the period is the one of the last transfer up to
+    that day that set it (none without one). ``bedrag`` is what was reserved, ``open_bedrag``
+    what was still open."""
     reserveren = [BoekingSoort.RESERVERING, BoekingSoort.RESERVERING_WIJZIGING]
+    posten = Budgetpost.objects.filter(budgetposten)
     per_reservering: dict[int, _ReserveringOp] = {}
 
-    def reservering(
-        pk: int, bp: int, za: int, begin: date | None, eind: date | None
-    ) -> _ReserveringOp:
+    def reservering(pk: int, bp: int, za: int) -> _ReserveringOp:
         if pk not in per_reservering:
-            per_reservering[pk] = _ReserveringOp(bp, za, begin, eind)
+            per_reservering[pk] = _ReserveringOp(bp, za)
         return per_reservering[pk]
 
-    for pk, bp, za, begin, eind, bedrag, open_ in (
+    for pk, bp, za, bedrag, open_ in (
         Boekingsregel.objects.filter(
-            rekening__budgetpost__in=Budgetpost.objects.filter(budgetposten),
+            rekening__budgetpost__in=posten,
             rekening__soort=RekeningSoort.GERESERVEERD,
             boeking__boekdatum__lte=peildatum,
             boeking__reservering__isnull=False,
@@ -90,8 +92,6 @@ def _reserveringen_op(peildatum: date, budgetposten: Q) -> dict[int, _Reserverin
             "boeking__reservering_id",
             "boeking__reservering__budgetpost_id",
             "boeking__reservering__zorgaanbieder_id",
-            "boeking__reservering__begindatum",
-            "boeking__reservering__einddatum",
         )
         .annotate(
             bedrag_som=Sum("bedrag", filter=Q(boeking__soort__in=reserveren)),
@@ -101,43 +101,42 @@ def _reserveringen_op(peildatum: date, budgetposten: Q) -> dict[int, _Reserverin
             "boeking__reservering_id",
             "boeking__reservering__budgetpost_id",
             "boeking__reservering__zorgaanbieder_id",
-            "boeking__reservering__begindatum",
-            "boeking__reservering__einddatum",
             "bedrag_som",
             "open_som",
         )
     ):
-        r = reservering(pk, bp, za, begin, eind)
+        r = reservering(pk, bp, za)
         r.bedrag += _bedrag_uit_som(bedrag)
         r.open_bedrag += _bedrag_uit_som(open_)
-    for pk, bp, za, begin, eind, bedrag, gerealiseerd in (
+    for pk, bp, za, bedrag, gerealiseerd in (
         Reserveringsmutatie.objects.filter(
-            reservering__budgetpost__in=Budgetpost.objects.filter(budgetposten),
-            boeking__boekdatum__lte=peildatum,
+            reservering__budgetpost__in=posten, boeking__boekdatum__lte=peildatum
         )
-        .values(
-            "reservering_id",
-            "reservering__budgetpost_id",
-            "reservering__zorgaanbieder_id",
-            "reservering__begindatum",
-            "reservering__einddatum",
-        )
+        .values("reservering_id", "reservering__budgetpost_id", "reservering__zorgaanbieder_id")
         .annotate(bedrag_som=Sum("bedrag"), gerealiseerd_som=Sum("gerealiseerd_bedrag"))
         .values_list(
             "reservering_id",
             "reservering__budgetpost_id",
             "reservering__zorgaanbieder_id",
-            "reservering__begindatum",
-            "reservering__einddatum",
             "bedrag_som",
             "gerealiseerd_som",
         )
     ):
         # What a declaration reserved on top, minus what it realised (on an open
         # reservation; on a resolved one both move together and nothing opens).
-        r = reservering(pk, bp, za, begin, eind)
+        r = reservering(pk, bp, za)
         r.bedrag += _bedrag_uit_som(bedrag)
         r.open_bedrag += _bedrag_uit_som(bedrag) - _bedrag_uit_som(gerealiseerd)
+    # The last period set up to that day wins (transfers of one day in booking order).
+    for pk, begin, eind in (
+        Reserveringsperiode.objects.filter(
+            reservering__budgetpost__in=posten, boeking__boekdatum__lte=peildatum
+        )
+        .order_by("boeking__boekdatum", "boeking_id")
+        .values_list("reservering_id", "begindatum", "einddatum")
+    ):
+        if pk in per_reservering:
+            per_reservering[pk].begindatum, per_reservering[pk].einddatum = begin, eind
     return per_reservering
 
 
@@ -148,7 +147,7 @@ def _open_reserveringen(
     forecast looking from ``dag``: on PostgreSQL for now one aggregate query (a budget post
     holds thousands of reservations, and moving them to Python cost more than the rest of an
     alert evaluation), elsewhere the reservations themselves (one query); for a day in the
-    past from the ledger up to that day (two)."""
+    past from the ledger up to that day (three)."""
     if peildatum is None and connection.vendor == "postgresql":
         return _open_reserveringen_sql(budgetposten, dag)
     pks = [bp.pk for bp in budgetposten]
@@ -268,9 +267,9 @@ def prognoses_voor(
     vandaag: date | None = None,
 ) -> dict[int, Prognoseberekening]:
     """The year-end forecasts of ``budgetposten`` by pk (method: :mod:`financien.prognose`),
-    in three queries whatever their number (four on a past peildatum; one less when
-    ``standen`` on the same peildatum are passed in). ``peildatum`` None: everything booked so far, looking from ``vandaag``
-    (default today)."""
+    in three queries whatever their number (five on a past peildatum; one less when
+    ``standen`` on the same peildatum are passed in). ``peildatum`` None: everything booked so
+    far, looking from ``vandaag`` (default today)."""
     pks = [bp.pk for bp in budgetposten]
     if not pks:
         return {}
@@ -293,7 +292,8 @@ def prognoses_voor(
 
 
 def prognose(*, budgetpost: Budgetpost, peildatum: date | None = None) -> Prognoseberekening:
-    """The year-end forecast of one budget post with its parts, in three or four queries."""
+    """The year-end forecast of one budget post with its parts, in three queries (five on a
+    past peildatum)."""
     return prognoses_voor([budgetpost], peildatum=peildatum)[budgetpost.pk]
 
 

@@ -11,7 +11,7 @@ from django.db.models import Q, Sum
 from contracten.models import Zorgaanbieder
 from financien import lock_objects
 from financien.constants import BoekingSoort, BronType, RekeningSoort, ReserveringStatus
-from financien.models import Boeking, Budgetpost, Reservering
+from financien.models import Boeking, Budgetpost, Reservering, Reserveringsperiode
 from financien.services._basis import (
     _bedrag,
     _bestaande_boeking,
@@ -200,6 +200,9 @@ def reservering_boeken(
             boekdatum=boekdatum,
             reservering=reservering,
         )
+        Reserveringsperiode.objects.create(
+            reservering=reservering, boeking=boeking, begindatum=begindatum, einddatum=einddatum
+        )
         audit_vastleggen(
             gebruiker=door,
             actie=AuditActie.AANGEMAAKT,
@@ -307,6 +310,9 @@ def reservering_wijzigen(
         if periode_anders:
             res.begindatum, res.einddatum = nieuw_begin, nieuw_eind
             velden += ["begindatum", "einddatum"]
+            Reserveringsperiode.objects.create(
+                reservering=res, boeking=boeking, begindatum=nieuw_begin, einddatum=nieuw_eind
+            )
         _reservering_bijwerken(res, *velden)
         audit_vastleggen(
             gebruiker=door,

@@ -3,6 +3,8 @@ rules are written through the services, a year is closed by an action."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.contrib import admin
 from django.test import Client
@@ -86,6 +88,25 @@ def test_elke_pagina_opent(beheer, scene, budgethouder, amsterdam):
         assert beheer.get(reverse(f"{naam}_changelist")).status_code == 200
         obj = model.objects.first()
         assert beheer.get(reverse(f"{naam}_change", args=[obj.pk])).status_code == 200
+
+
+def test_reservering_toont_haar_perioden_volgens_de_boekingen(beheer, scene):
+    services.reservering_wijzigen(
+        door=None,
+        reservering=scene,
+        bedrag=scene.bedrag,
+        begindatum=date(2026, 3, 1),
+        einddatum=date(2026, 9, 30),
+        idempotentiesleutel="periode",
+        boekdatum=date(2026, 2, 20),
+    )
+    pagina = beheer.get(reverse("admin:financien_reservering_change", args=[scene.pk]))
+    inhoud = pagina.content.decode()
+    inline = inhoud[inhoud.index("Periodes volgens de boekingen") :]
+    # The period of the booking that made it (none) and the one of the change, in order.
+    assert inline.index("het begrotingsjaar") < inline.index("20 februari 2026")
+    assert inline.index("20 februari 2026") < inline.index("1 maart 2026")
+    assert inline.index("1 maart 2026") < inline.index("30 september 2026")
 
 
 @pytest.mark.parametrize(

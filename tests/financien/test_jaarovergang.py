@@ -157,7 +157,7 @@ def test_verplichtingen_op_31_december(
     ander_aanbieder,
     django_assert_num_queries,
 ):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         v = selectors.verplichtingen(
             gebruiker=budgethouder, gemeente=amsterdam, peildatum=date(2026, 12, 31)
         )

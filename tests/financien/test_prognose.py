@@ -257,7 +257,7 @@ def werkvoorbeeld(budgethouder, budgetpost, aanbieder):
 
 @pytest.mark.django_db
 def test_prognose_op_een_peildatum_uit_het_grootboek(werkvoorbeeld, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         uitkomst = selectors.prognose(budgetpost=werkvoorbeeld, peildatum=date(2026, 6, 30))
     assert (
         uitkomst.gerealiseerd,
@@ -276,6 +276,62 @@ def test_prognose_op_een_peildatum_uit_het_grootboek(werkvoorbeeld, django_asser
     )
     assert uitkomst.aantal_open_reserveringen == 3
     assert uitkomst.open_reserveringen == D("36300.00")
+
+
+@pytest.mark.django_db
+def test_een_latere_periodewijziging_verandert_de_prognose_op_een_eerdere_dag_niet(
+    werkvoorbeeld, budgethouder, budgetpost_2027
+):
+    """A forecast on a past day takes each reservation's period as it stood that day: a
+    change of period booked later (a shortened toewijzing, the year-end roll-over) leaves it
+    as it was, and a day after the change sees the new period."""
+    juni = selectors.prognose(budgetpost=werkvoorbeeld, peildatum=date(2026, 6, 30))
+    r1 = Reservering.objects.get(bron_id="t1")
+    services.reservering_wijzigen(
+        door=None,
+        reservering=r1,
+        bedrag=r1.bedrag,
+        einddatum=date(2026, 8, 31),
+        idempotentiesleutel="t1-korter",
+        boekdatum=date(2026, 7, 15),
+    )
+    assert selectors.prognose(budgetpost=werkvoorbeeld, peildatum=date(2026, 6, 30)) == juni
+    november = selectors.prognose(budgetpost=werkvoorbeeld, peildatum=date(2026, 11, 30))
+    # r3 (1 May 2026 - 30 April 2027) rolls over on 1 January: its period then ends on
+    # 31 December 2026.
+    verslag = services.reserveringen_doorrollen(
+        door=budgethouder, gemeente=werkvoorbeeld.gemeente, van_jaar=2026
+    )
+    assert [d.van.bron_id for d in verslag.doorgerold] == ["t3"]
+    assert Reservering.objects.get(bron_id="t3", jaar=2026).einddatum == date(2026, 12, 31)
+    assert selectors.prognose(budgetpost=werkvoorbeeld, peildatum=date(2026, 11, 30)) == november
+    assert selectors.prognose(budgetpost=werkvoorbeeld, peildatum=date(2026, 6, 30)) == juni
+    # On 20 July r1's period is 1 January - 31 August (243 days), 42 of them still to come:
+    # 36,500 x 42/243 = 6,308.64; t2 over the year: 7,300 x 164/365 = 3,280.00; r3, still
+    # its own period then: 12,000 x 164/365 = 5,391.78. Before the change r1 alone gave
+    # min(15,500 open, 36,500 x 164/365 = 16,400) = 15,500.
+    na = selectors.prognose(budgetpost=werkvoorbeeld, peildatum=date(2026, 7, 20))
+    assert na.verwacht_uit_reserveringen == D("14980.42")
+    assert selectors.grootboek_controleren() == []
+
+
+@pytest.mark.django_db
+def test_het_grootboek_kent_de_periode_van_elke_reservering(werkvoorbeeld):
+    """grootboek_controleren holds a reservation's period to the one its last period
+    transfer set: a period written around the services is reported."""
+    assert selectors.grootboek_controleren() == []
+    r2 = Reservering.objects.get(bron_id="t2")
+    Reservering.objects.filter(pk=r2.pk).update(
+        begindatum=date(2026, 1, 1), einddatum=date(2026, 6, 30)
+    )
+    r1 = Reservering.objects.get(bron_id="t1")
+    Reservering.objects.filter(pk=r1.pk).update(einddatum=date(2026, 9, 30))
+    assert selectors.grootboek_controleren() == [
+        f"Reservering {r1.pk}: periode 2026-01-01 t/m 2026-09-30, volgens de boekingen "
+        "2026-01-01 t/m 2026-12-31.",
+        f"Reservering {r2.pk}: periode 2026-01-01 t/m 2026-06-30, volgens de boekingen "
+        "None t/m None.",
+    ]
 
 
 @pytest.mark.django_db
