@@ -36,6 +36,7 @@ from financien.models import (
     Budgetpost,
     BudgetpostToewijzingsregel,
     Reservering,
+    Reserveringsperiode,
 )
 from financien.selectors import Budgetstand
 from financien.services import SLEUTEL_MAX
@@ -353,6 +354,20 @@ class BoekingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ReserveringsperiodeSerializer(serializers.ModelSerializer):
+    boeking = serializers.UUIDField(
+        source="boeking.uuid", read_only=True, help_text=_("De boeking die de periode zette.")
+    )
+    boekdatum = serializers.DateField(
+        source="boeking.boekdatum", read_only=True, help_text=_("De boekdatum van die boeking.")
+    )
+
+    class Meta:
+        model = Reserveringsperiode
+        fields = ["boeking", "boekdatum", "begindatum", "einddatum"]
+        read_only_fields = fields
+
+
 class ReserveringSerializer(serializers.ModelSerializer):
     budgetpost = BudgetpostRefSerializer(read_only=True, help_text=_("De budgetpost."))
     zorgaanbieder = ZorgaanbiederRefSerializer(read_only=True, help_text=_("De aanbieder."))
@@ -361,6 +376,14 @@ class ReserveringSerializer(serializers.ModelSerializer):
     )
     bron_type = serializers.ChoiceField(
         choices=BronType.choices, read_only=True, help_text=_("Waarvoor gereserveerd is.")
+    )
+    perioden = ReserveringsperiodeSerializer(
+        many=True,
+        read_only=True,
+        help_text=_(
+            "De perioden die de reservering had, in volgorde van boeken: een prognose op een "
+            "eerdere dag rekent met de periode van toen."
+        ),
     )
 
     class Meta:
@@ -376,6 +399,9 @@ class ReserveringSerializer(serializers.ModelSerializer):
             "gerealiseerd_bedrag",
             "open_bedrag",
             "status",
+            "begindatum",
+            "einddatum",
+            "perioden",
             "aangemaakt_op",
         ]
         read_only_fields = fields

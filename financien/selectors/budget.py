@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from contracten.models import Product, Productcategorie
 from financien.constants import (
@@ -25,6 +25,7 @@ from financien.models import (
     BudgetpostToewijzingsregel,
     Rekening,
     Reservering,
+    Reserveringsperiode,
 )
 from kern.exceptions import DomeinFout, NietGevonden
 from kern.models import Gebruiker, Gemeente
@@ -245,6 +246,11 @@ def budgetpost_voor(
 def reserveringen_zichtbaar(*, gebruiker: Gebruiker) -> QuerySet[Reservering]:
     qs = Reservering.objects.select_related(
         "budgetpost", "budgetpost__gemeente", "budgetpost__productcategorie", "zorgaanbieder"
+    ).prefetch_related(
+        Prefetch(
+            "perioden",
+            queryset=Reserveringsperiode.objects.select_related("boeking").order_by("boeking_id"),
+        )
     )
     if not is_gemeentegebruiker(gebruiker):
         return qs.none()

@@ -311,6 +311,60 @@ def test_reserveringen_lezen(bh, budgetpost, scene, aanbieder):
     assert bh.get(f"{API}/reserveringen/{scene.uuid}/").json()["uuid"] == str(scene.uuid)
 
 
+def test_reservering_toont_haar_periode_en_de_geschiedenis_ervan(bh, scene):
+    """The period now and every period it had, with the transfer that set it: a forecast on
+    an earlier day uses the one of then."""
+    wijziging = services.reservering_wijzigen(
+        door=None,
+        reservering=scene,
+        bedrag=scene.bedrag,
+        begindatum=date(2026, 2, 1),
+        einddatum=date(2026, 7, 31),
+        idempotentiesleutel="periode",
+        boekdatum=date(2026, 4, 1),
+    )
+    eerste = scene.boekingen.order_by("pk").first()
+    r = bh.get(f"{API}/reserveringen/{scene.uuid}/").json()
+    assert (r["begindatum"], r["einddatum"]) == ("2026-02-01", "2026-07-31")
+    assert r["perioden"] == [
+        {
+            "boeking": str(eerste.uuid),
+            "boekdatum": "2026-02-01",
+            "begindatum": None,
+            "einddatum": None,
+        },
+        {
+            "boeking": str(wijziging.uuid),
+            "boekdatum": "2026-04-01",
+            "begindatum": "2026-02-01",
+            "einddatum": "2026-07-31",
+        },
+    ]
+
+
+def test_reserveringenlijst_leest_de_perioden_in_een_vast_aantal_queries(
+    bh, budgetpost, aanbieder, scene, django_assert_max_num_queries
+):
+    for i in range(5):
+        services.reservering_boeken(
+            door=None,
+            budgetpost=budgetpost,
+            zorgaanbieder=aanbieder,
+            bedrag=D("10.00"),
+            bron_id=f"extra-{i}",
+            idempotentiesleutel=f"extra-{i}",
+            begindatum=date(2026, 1, 1),
+            einddatum=date(2026, 3, 31),
+        )
+    with django_assert_max_num_queries(8) as opgevangen:
+        body = bh.get(f"{API}/reserveringen/").json()
+    assert body["count"] == 6
+    assert (
+        sum("financien_reserveringsperiode" in q["sql"] for q in opgevangen.captured_queries) == 1
+    )
+    assert all(len(r["perioden"]) == 1 for r in body["results"])
+
+
 def test_toewijzingsregels_en_jaar_afsluiten(bh, budgetpost):
     product = ProductFactory(categorie=categorie("wmo", "02"))
     antwoord = bh.post(
