@@ -21,6 +21,13 @@ def _bedragveld(naam: StrOrPromise, hulp: StrOrPromise) -> models.DecimalField:
     )
 
 
+def _periode_geldig() -> models.Q:
+    """A period has both ends or none, in order (a reservation's and each of its history)."""
+    return models.Q(begindatum__isnull=True, einddatum__isnull=True) | models.Q(
+        begindatum__isnull=False, einddatum__isnull=False, einddatum__gte=models.F("begindatum")
+    )
+
+
 class Reservering(models.Model):
     """The reservation of one source in one budget year (one budget post).
 
@@ -172,14 +179,8 @@ class Reservering(models.Model):
                 condition=models.Q(open_bedrag__lte=models.F("bedrag")),
                 name="reservering_open_niet_boven_bedrag",
             ),
-            # A period has both ends or none, in order.
             models.CheckConstraint(
-                condition=models.Q(begindatum__isnull=True, einddatum__isnull=True)
-                | models.Q(
-                    begindatum__isnull=False,
-                    einddatum__isnull=False,
-                    einddatum__gte=models.F("begindatum"),
-                ),
+                condition=_periode_geldig(),
                 name="reservering_periode_geldig",
                 violation_error_code="periode_ongeldig",
             ),
@@ -278,12 +279,7 @@ class Reserveringsperiode(models.Model):
         ordering = ["reservering_id", "boeking_id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(begindatum__isnull=True, einddatum__isnull=True)
-                | models.Q(
-                    begindatum__isnull=False,
-                    einddatum__isnull=False,
-                    einddatum__gte=models.F("begindatum"),
-                ),
+                condition=_periode_geldig(),
                 name="reserveringsperiode_geldig",
             ),
         ]
