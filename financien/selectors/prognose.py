@@ -127,12 +127,14 @@ def _reserveringen_op(peildatum: date, budgetposten: Q) -> dict[int, _Reserverin
         r = reservering(pk, bp, za)
         r.bedrag += _bedrag_uit_som(bedrag)
         r.open_bedrag += _bedrag_uit_som(bedrag) - _bedrag_uit_som(gerealiseerd)
-    # The last period set up to that day wins (transfers of one day in booking order).
+    # Of the periods booked up to that day, the one set last wins (in the order the transfers
+    # were made, as on the reservation itself and in grootboek_controleren: a change booked
+    # later with an earlier boekdatum still overrides the one before it).
     for pk, begin, eind in (
         Reserveringsperiode.objects.filter(
             reservering__budgetpost__in=posten, boeking__boekdatum__lte=peildatum
         )
-        .order_by("boeking__boekdatum", "boeking_id")
+        .order_by("boeking_id")
         .values_list("reservering_id", "begindatum", "einddatum")
     ):
         if pk in per_reservering:

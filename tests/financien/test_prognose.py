@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -312,6 +313,37 @@ def test_een_latere_periodewijziging_verandert_de_prognose_op_een_eerdere_dag_ni
     # min(15,500 open, 36,500 x 164/365 = 16,400) = 15,500.
     na = selectors.prognose(budgetpost=werkvoorbeeld, peildatum=date(2026, 7, 20))
     assert na.verwacht_uit_reserveringen == D("14980.42")
+    assert selectors.grootboek_controleren() == []
+
+
+@pytest.mark.django_db
+def test_de_laatst_geboekte_periode_telt_ook_als_zij_een_eerdere_boekdatum_heeft(werkvoorbeeld):
+    """Two changes of period, the second booked with an earlier boekdatum than the first: on
+    a day after both the second counts, as it does on the reservation itself; on a day
+    before both, the period it was made with."""
+    r1 = Reservering.objects.get(bron_id="t1")
+    for sleutel, einde, boekdatum in (
+        ("sept", date(2026, 9, 30), date(2026, 3, 10)),
+        ("okt", date(2026, 10, 31), date(2026, 3, 5)),
+    ):
+        services.reservering_wijzigen(
+            door=None,
+            reservering=r1,
+            bedrag=r1.bedrag,
+            einddatum=einde,
+            idempotentiesleutel=sleutel,
+            boekdatum=boekdatum,
+        )
+    r1.refresh_from_db()
+    assert r1.einddatum == date(2026, 10, 31)
+
+    def periode_op(dag: date) -> tuple[date | None, date | None]:
+        r = prognose_selectors._reserveringen_op(dag, Q(pk=werkvoorbeeld.pk))[r1.pk]
+        return r.begindatum, r.einddatum
+
+    assert periode_op(date(2026, 3, 20)) == (date(2026, 1, 1), date(2026, 10, 31))
+    assert periode_op(date(2026, 3, 7)) == (date(2026, 1, 1), date(2026, 10, 31))
+    assert periode_op(date(2026, 3, 1)) == (date(2026, 1, 1), date(2026, 12, 31))
     assert selectors.grootboek_controleren() == []
 
 
