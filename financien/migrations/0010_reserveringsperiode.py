@@ -22,7 +22,7 @@ def perioden_vastleggen(apps, schema_editor):
     eerste: dict[int, int] = {}
     for reservering_id, boeking_id in (
         Boeking.objects.using(alias)
-        .filter(reservering_id__in=list(perioden))
+        .filter(reservering__begindatum__isnull=False)
         .order_by("boekdatum", "pk")
         .values_list("reservering_id", "pk")
     ):
