@@ -83,14 +83,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env(
         "DATABASE_SERVER_SIDE_BINDING", True, cast=bool, doc="PostgreSQL: server-side binding."
     )
-    # Prepared statements: psycopg prepares a query on the server once it has run this many
-    # times on a connection, so PostgreSQL parses and plans it once instead of per message
-    # (the declaration pipeline runs the same ~75 statements for every message; about 8 %
-    # of its time, bench/declaraties.py). Django turns them off by default for the sake of
-    # connection poolers in transaction mode (PgBouncer before 1.21): set 0 there.
+    # Prepared statements: once a connection has run a query this many times, psycopg
+    # prepares it on the server, which then parses and plans it once. The declaration
+    # pipeline runs the same ~75 statements for every message: about 8 % of its time
+    # (bench/declaraties.py). 2 measured better than psycopg's own 5. Django turns them off
+    # by default for the sake of poolers in transaction mode (PgBouncer before 1.21): set 0.
     _drempel = env(
         "DATABASE_PREPARE_THRESHOLD",
-        5,
+        2,
         cast=int,
         doc="PostgreSQL: prepare a statement after this many runs (0: never).",
     )

@@ -17,10 +17,10 @@ def _voorbereid(merk: str) -> int:
 
 def test_a_statement_a_connection_repeats_is_prepared_on_the_server():
     """Server-side binding with psycopg's prepare threshold (DATABASE_PREPARE_THRESHOLD): run
-    five times, a statement is prepared on its sixth run and then parsed and planned once
+    twice, a statement is prepared on its third run and then parsed and planned once
     (Django's default never prepares)."""
     drempel = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
-    assert drempel == 5
+    assert drempel == 2
     merk = "voorbereid_merk_1"
     with connection.cursor() as cursor:
         for i in range(drempel):
