@@ -255,6 +255,8 @@ class Prestatie(models.Model):
     declaratie = models.ForeignKey(
         Declaratie,
         on_delete=models.PROTECT,
+        # Looked up through prestatie_regel_uniek (declaratie, regelnummer).
+        db_index=False,
         related_name="prestaties",
         verbose_name=_("declaratie"),
         help_text=_("De declaratie."),
@@ -265,6 +267,8 @@ class Prestatie(models.Model):
     zorgaanbieder = models.ForeignKey(
         "contracten.Zorgaanbieder",
         on_delete=models.PROTECT,
+        # Looked up through prestatie_referentie_idx (zorgaanbieder, referentienummer).
+        db_index=False,
         related_name="prestaties",
         verbose_name=_("zorgaanbieder"),
         help_text=_("De aanbieder (gelijk aan die van de declaratie)."),
@@ -275,6 +279,8 @@ class Prestatie(models.Model):
     toewijzing = models.ForeignKey(
         "inkoop.Toewijzing",
         on_delete=models.PROTECT,
+        # Looked up through prestatie_toewijzing_idx (toewijzing, periode_begin).
+        db_index=False,
         null=True,
         blank=True,
         related_name="prestaties",
@@ -362,6 +368,7 @@ class Prestatie(models.Model):
     beoordeeld_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        db_index=False,  # prestatie_beoordeeld_door_idx: only the rows that have one
         null=True,
         blank=True,
         related_name="+",
@@ -374,6 +381,7 @@ class Prestatie(models.Model):
     bevestigd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        db_index=False,  # prestatie_bevestigd_door_idx: only the rows that have one
         null=True,
         blank=True,
         related_name="+",
@@ -390,6 +398,18 @@ class Prestatie(models.Model):
                 fields=["zorgaanbieder", "referentienummer"], name="prestatie_referentie_idx"
             ),
             models.Index(fields=["toewijzing", "periode_begin"], name="prestatie_toewijzing_idx"),
+            # Nearly every prestatie has no beoordelaar: these index only the rows that have
+            # one (a full index would take an entry per inserted row).
+            models.Index(
+                fields=["beoordeeld_door"],
+                condition=models.Q(beoordeeld_door__isnull=False),
+                name="prestatie_beoordeeld_door_idx",
+            ),
+            models.Index(
+                fields=["bevestigd_door"],
+                condition=models.Q(bevestigd_door__isnull=False),
+                name="prestatie_bevestigd_door_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

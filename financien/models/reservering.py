@@ -200,6 +200,8 @@ class Reserveringsmutatie(models.Model):
     boeking = models.ForeignKey(
         "financien.Boeking",
         on_delete=models.PROTECT,
+        # Looked up through reserveringsmutatie_uniek (boeking, reservering).
+        db_index=False,
         related_name="reserveringsmutaties",
         verbose_name=_("boeking"),
         help_text=_("De boeking."),
