@@ -43,6 +43,7 @@ from declaraties.regels import (
 from inkoop.models import Toewijzing as ToewijzingModel
 from iwmo_jw.codec.modellen import Bericht323
 from kern.models import Gemeente
+from kern.vaste_query import VasteQuery
 
 #: Statuses of a prestatie that was approved (whatever happened to it afterwards).
 GOEDGEKEURD = (
@@ -76,6 +77,132 @@ class Geladen:
     toewijzingen: dict[int, ToewijzingRij]
 
 
+# The queries, built once per process (kern.vaste_query: a message's context spent more time
+# in Django building and compiling these twelve statements than PostgreSQL spent answering).
+
+_TOEWIJZINGEN = VasteQuery(
+    lambda gemeente_id, wet, zorgaanbieder_id, bsns: ToewijzingModel.objects.filter(
+        gemeente_id=gemeente_id, wet=wet, zorgaanbieder_id=zorgaanbieder_id, client__bsn__any=bsns
+    ).values(
+        "pk",
+        "uuid",
+        "nummer",
+        "client__bsn",
+        "ingangsdatum",
+        "einddatum",
+        "productcategorie_id",
+        "productcategorie__code",
+        "product_id",
+        "product__productcode",
+        "product__uitvoeringsvariant",
+        "volume",
+        "eenheid",
+        "frequentie",
+        "budget_bedrag",
+        "reden_wijziging",
+        "status",
+    )
+)
+_VERBRUIK = VasteQuery(
+    lambda toewijzingen: (
+        Prestatie.objects.filter(toewijzing_id__any=toewijzingen, status__in=GOEDGEKEURD)
+        .annotate(maand=TruncMonth("periode_begin"))
+        .values("toewijzingnummer", "maand", "eenheid", "debet_credit")
+        .annotate(volume=Sum("geleverd_volume"), bedrag=Sum("ingediend_bedrag"))
+        .order_by()
+    )
+)
+_DEBETTEN = VasteQuery(
+    lambda zorgaanbieder_id, wet, referenties: Prestatie.objects.filter(
+        zorgaanbieder_id=zorgaanbieder_id,
+        declaratie__wet=wet,
+        referentienummer__any=referenties,
+        debet_credit=DebetCredit.DEBET,
+        status__in=GOEDGEKEURD,
+    ).values(
+        "referentienummer",
+        "bsn",
+        "toewijzingnummer",
+        "productcategorie",
+        "productcode",
+        "periode_begin",
+        "periode_eind",
+        "geleverd_volume",
+        "eenheid",
+        "ingediend_bedrag",
+        "status",
+    )
+)
+_OPEN_DEBETTEN = VasteQuery(
+    lambda toewijzingen: Prestatie.objects.filter(
+        toewijzing_id__any=toewijzingen,
+        debet_credit=DebetCredit.DEBET,
+        status__in=OPEN_GOEDGEKEURD,
+    ).values_list(
+        "toewijzingnummer", "periode_begin", "periode_eind", "productcategorie", "productcode"
+    )
+)
+_BEKENDE_REFERENTIES = VasteQuery(
+    lambda zorgaanbieder_id, wet, referenties: Prestatie.objects.filter(
+        zorgaanbieder_id=zorgaanbieder_id,
+        declaratie__wet=wet,
+        declaratie__geteld=True,
+        referentienummer__any=referenties,
+    ).values_list("referentienummer", flat=True)
+)
+_BEKENDE_IDENTIFICATIES = VasteQuery(
+    lambda zorgaanbieder_id, identificatie: Declaratie.objects.filter(
+        zorgaanbieder_id=zorgaanbieder_id, berichtidentificatie=identificatie
+    ).values_list("berichtidentificatie", flat=True)
+)
+_BEKENDE_NUMMERS = VasteQuery(
+    lambda zorgaanbieder_id, wet, nummer: Declaratie.objects.filter(
+        zorgaanbieder_id=zorgaanbieder_id, wet=wet, geteld=True, declaratienummer=nummer
+    ).values_list("declaratienummer", flat=True)
+)
+_VORIGE_PERIODE = VasteQuery(
+    lambda zorgaanbieder_id, wet, gemeente_id: (
+        Declaratie.objects.filter(
+            zorgaanbieder_id=zorgaanbieder_id, wet=wet, geteld=True, gemeente_id=gemeente_id
+        )
+        .order_by("-periode_begin")
+        .values_list("periode_begin", flat=True)[:1]
+    )
+)
+# Only what the message names: the CBS list and the catalogue are long, a message holds one
+# Ontvanger and a handful of products.
+_GEMEENTECODES = VasteQuery(
+    lambda code: Gemeente.objects.filter(code=code).values_list("code", flat=True)
+)
+_PRODUCTEN = VasteQuery(
+    lambda wet, codes: Product.objects.filter(
+        categorie__wet=wet, productcode__any=codes
+    ).values_list("categorie__code", "productcode")
+)
+_TARIEVEN = VasteQuery(
+    lambda zorgaanbieder_id, gemeente_id, wet: Tariefperiode.objects.filter(
+        is_vervangen=False,
+        contract__zorgaanbieder_id=zorgaanbieder_id,
+        contract__gemeenten=gemeente_id,
+        contract__status__in=CONTRACT_LOPEND,
+        product__categorie__wet=wet,
+    ).values(
+        "product__categorie__code",
+        "product__productcode",
+        "eenheid",
+        "bedrag",
+        "ingangsdatum",
+        "einddatum",
+        "contract__einddatum",
+    )
+)
+_UITGESCHAKELD = VasteQuery(
+    lambda gemeente_id, wet: RegelInstelling.objects.filter(
+        gemeente_id=gemeente_id, wet=wet, uitgeschakeld=True
+    ).values_list("regel", flat=True)
+)
+
+
 def context_laden(
     *,
     bericht: Bericht323,
@@ -98,28 +225,8 @@ def context_laden(
     }
 
     # 1. Toewijzingen.
-    rijen = list(
-        ToewijzingModel.objects.filter(
-            gemeente=gemeente, wet=wet, zorgaanbieder=zorgaanbieder, client__bsn__any=bsns
-        ).values(
-            "pk",
-            "uuid",
-            "nummer",
-            "client__bsn",
-            "ingangsdatum",
-            "einddatum",
-            "productcategorie_id",
-            "productcategorie__code",
-            "product_id",
-            "product__productcode",
-            "product__uitvoeringsvariant",
-            "volume",
-            "eenheid",
-            "frequentie",
-            "budget_bedrag",
-            "reden_wijziging",
-            "status",
-        )
+    rijen = _TOEWIJZINGEN(
+        gemeente_id=gemeente.pk, wet=wet, zorgaanbieder_id=zorgaanbieder.pk, bsns=bsns
     )
     toewijzingen = [
         Toewijzing(
@@ -151,11 +258,7 @@ def context_laden(
             volume=r["volume"] or 0,
             bedrag=r["bedrag"] or Decimal(0),
         )
-        for r in Prestatie.objects.filter(toewijzing_id__any=toewijzing_pks, status__in=GOEDGEKEURD)
-        .annotate(maand=TruncMonth("periode_begin"))
-        .values("toewijzingnummer", "maand", "eenheid", "debet_credit")
-        .annotate(volume=Sum("geleverd_volume"), bedrag=Sum("ingediend_bedrag"))
-        .order_by()
+        for r in _VERBRUIK(toewijzingen=toewijzing_pks)
     ]
 
     # 3. The debits the credits refer to.
@@ -174,78 +277,36 @@ def context_laden(
             gecrediteerd=r["status"] == PrestatieStatus.GECREDITEERD,
         )
         for r in (
-            Prestatie.objects.filter(
-                zorgaanbieder=zorgaanbieder,
-                declaratie__wet=wet,
-                referentienummer__any=vorige,
-                debet_credit=DebetCredit.DEBET,
-                status__in=GOEDGEKEURD,
-            ).values(
-                "referentienummer",
-                "bsn",
-                "toewijzingnummer",
-                "productcategorie",
-                "productcode",
-                "periode_begin",
-                "periode_eind",
-                "geleverd_volume",
-                "eenheid",
-                "ingediend_bedrag",
-                "status",
-            )
+            _DEBETTEN(zorgaanbieder_id=zorgaanbieder.pk, wet=wet, referenties=vorige)
             if vorige
             else []
         )
     ]
 
     # 4. Keys of open approved debits (TR389).
-    open_debetten = list(
-        Prestatie.objects.filter(
-            toewijzing_id__any=toewijzing_pks,
-            debet_credit=DebetCredit.DEBET,
-            status__in=OPEN_GOEDGEKEURD,
-        ).values_list(
-            "toewijzingnummer", "periode_begin", "periode_eind", "productcategorie", "productcode"
-        )
-    )
+    open_debetten = _OPEN_DEBETTEN(toewijzingen=toewijzing_pks)
 
     # 5-8. Earlier declarations of this provider.
-    geteld = Declaratie.objects.filter(zorgaanbieder=zorgaanbieder, wet=wet, geteld=True)
     bekende_referenties = set(
-        Prestatie.objects.filter(
-            zorgaanbieder=zorgaanbieder,
-            declaratie__wet=wet,
-            declaratie__geteld=True,
-            referentienummer__any=referenties,
-        ).values_list("referentienummer", flat=True)
+        _BEKENDE_REFERENTIES(zorgaanbieder_id=zorgaanbieder.pk, wet=wet, referenties=referenties)
     )
     bekende_identificaties = set(
-        Declaratie.objects.filter(
-            zorgaanbieder=zorgaanbieder, berichtidentificatie=bericht.header.identificatie
-        ).values_list("berichtidentificatie", flat=True)
-    )
-    bekende_nummers = set(
-        geteld.filter(declaratienummer=decl.declaratie_nummer).values_list(
-            "declaratienummer", flat=True
+        _BEKENDE_IDENTIFICATIES(
+            zorgaanbieder_id=zorgaanbieder.pk, identificatie=bericht.header.identificatie
         )
     )
-    vorige_periode = (
-        geteld.filter(gemeente=gemeente)
-        .order_by("-periode_begin")
-        .values_list("periode_begin", flat=True)
-        .first()
+    bekende_nummers = set(
+        _BEKENDE_NUMMERS(zorgaanbieder_id=zorgaanbieder.pk, wet=wet, nummer=decl.declaratie_nummer)
+    )
+    vorige_periode = _VORIGE_PERIODE.eerste(
+        zorgaanbieder_id=zorgaanbieder.pk, wet=wet, gemeente_id=gemeente.pk
     )
 
     # 9-12. Reference data and the provider's tariffs.
-    # Only what the message names: the CBS list and the catalogue are long, a message holds
-    # one Ontvanger and a handful of products.
-    gemeentecodes = Gemeente.objects.filter(code=bericht.header.ontvanger).values_list(
-        "code", flat=True
+    gemeentecodes = _GEMEENTECODES(code=bericht.header.ontvanger)
+    producten = _PRODUCTEN(
+        wet=wet, codes={p.product_code for c in decl.clienten for p in c.prestaties}
     )
-    producten = Product.objects.filter(
-        categorie__wet=wet,
-        productcode__any={p.product_code for c in decl.clienten for p in c.prestaties},
-    ).values_list("categorie__code", "productcode")
     tarieven = [
         Tarief(
             product_categorie=r["product__categorie__code"],
@@ -255,25 +316,9 @@ def context_laden(
             ingangsdatum=r["ingangsdatum"],
             einddatum=_vroegste(r["einddatum"], r["contract__einddatum"]),
         )
-        for r in Tariefperiode.objects.filter(
-            is_vervangen=False,
-            contract__zorgaanbieder=zorgaanbieder,
-            contract__gemeenten=gemeente,
-            contract__status__in=CONTRACT_LOPEND,
-            product__categorie__wet=wet,
-        ).values(
-            "product__categorie__code",
-            "product__productcode",
-            "eenheid",
-            "bedrag",
-            "ingangsdatum",
-            "einddatum",
-            "contract__einddatum",
-        )
+        for r in _TARIEVEN(zorgaanbieder_id=zorgaanbieder.pk, gemeente_id=gemeente.pk, wet=wet)
     ]
-    uitgeschakeld = RegelInstelling.objects.filter(
-        gemeente=gemeente, wet=wet, uitgeschakeld=True
-    ).values_list("regel", flat=True)
+    uitgeschakeld = _UITGESCHAKELD(gemeente_id=gemeente.pk, wet=wet)
 
     context = DeclaratieContext.maak(
         ontvangstdatum=ontvangstdatum,

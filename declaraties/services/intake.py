@@ -72,6 +72,7 @@ from kern.constants import AuditActie, Rol, Wet
 from kern.exceptions import Conflict, DomeinFout, GeenToegang
 from kern.models import Gebruiker, Gemeente
 from kern.perioden import plus_werkdagen
+from kern.vaste_query import VasteQuery
 
 #: The 325 is due within ten working days of receipt (IV087).
 ANTWOORDTERMIJN_WERKDAGEN = 10
@@ -145,6 +146,31 @@ def _prestatievelden() -> list[Any]:
 # --- The shared path ---------------------------------------------------------------------
 
 
+# Built once per process (kern.vaste_query), as the context's queries.
+_AANBIEDER_VERGRENDELEN = VasteQuery(
+    lambda pk: Zorgaanbieder.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)
+)
+_TOEWIJZINGEN_VERGRENDELEN = VasteQuery(
+    lambda gemeente_id, wet, zorgaanbieder_id, bsns: (
+        Toewijzing.objects.select_for_update(of=("self",))
+        .filter(
+            gemeente_id=gemeente_id,
+            wet=wet,
+            zorgaanbieder_id=zorgaanbieder_id,
+            client__bsn__any=bsns,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+)
+
+_BEOORDELINGSINSTELLING = VasteQuery(
+    lambda gemeente_id, wet: Beoordelingsinstelling.objects.filter(
+        gemeente_id=gemeente_id, wet=wet
+    ).order_by("pk")[:1]
+)
+
+
 def _vergrendel_toewijzingen(
     *, gemeente: Gemeente, zorgaanbieder: Zorgaanbieder, wet: str, bsns: set[str]
 ) -> None:
@@ -152,12 +178,9 @@ def _vergrendel_toewijzingen(
     provider are assessed one after the other, so the rules across messages (TR056, TR314,
     TR318, TR333) and the limits of a toewijzing (TR321, TR322, TR369) see what the other
     granted. Providers do not wait for each other."""
-    list(Zorgaanbieder.objects.select_for_update().filter(pk=zorgaanbieder.pk).values("pk"))
-    list(
-        Toewijzing.objects.select_for_update(of=("self",))
-        .filter(gemeente=gemeente, wet=wet, zorgaanbieder=zorgaanbieder, client__bsn__any=bsns)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    _AANBIEDER_VERGRENDELEN(pk=zorgaanbieder.pk)
+    _TOEWIJZINGEN_VERGRENDELEN(
+        gemeente_id=gemeente.pk, wet=wet, zorgaanbieder_id=zorgaanbieder.pk, bsns=bsns
     )
 
 
@@ -434,9 +457,9 @@ def _te_beoordelen(
     most, whatever the number of lines); returns how many were held."""
     if not geteld:
         return 0
-    instelling = Beoordelingsinstelling.objects.filter(
+    instelling = _BEOORDELINGSINSTELLING.eerste(
         gemeente_id=declaratie.gemeente_id, wet=declaratie.wet
-    ).first()
+    )
     if instelling is None:
         return 0
     kandidaten = [
