@@ -4,7 +4,7 @@ years, the mapping to a budget post, reservations and transfers, scoped to the u
 from __future__ import annotations
 
 import uuid as uuid_lib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,6 +30,7 @@ from financien.models import (
 from kern.exceptions import DomeinFout, NietGevonden
 from kern.models import Gebruiker, Gemeente
 from kern.toegang import gemeente_filter, is_gemeentegebruiker
+from kern.vaste_query import VasteQuery
 
 NUL = Decimal("0.00")
 
@@ -74,6 +75,18 @@ def _stand(
     )
 
 
+#: The balances per budget post and kind of account (built once per process:
+#: kern.vaste_query; the evaluation of alerts after every booking asks for them).
+_SALDI = VasteQuery(
+    lambda posten: (
+        Rekening.objects.filter(budgetpost_id__any=posten)
+        .values("budgetpost_id", "soort")
+        .annotate(som=Sum("saldo"))
+        .values_list("budgetpost_id", "soort", "som")
+    )
+)
+
+
 def budgetstanden_voor(
     budgetposten: Sequence[Budgetpost], *, peildatum: date | None = None
 ) -> dict[int, Budgetstand]:
@@ -82,14 +95,9 @@ def budgetstanden_voor(
     saldi: dict[int, dict[str, Decimal]] = {pk: {} for pk in pks}
     if not pks:
         return {}
-    rijen: QuerySet
+    rijen: Iterable[tuple[int, str, Decimal]]
     if peildatum is None:
-        rijen = (
-            Rekening.objects.filter(budgetpost_id__any=pks)
-            .values("budgetpost_id", "soort")
-            .annotate(som=Sum("saldo"))
-            .values_list("budgetpost_id", "soort", "som")
-        )
+        rijen = _SALDI(posten=pks)
     else:
         rijen = (
             Boekingsregel.objects.filter(

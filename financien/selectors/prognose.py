@@ -41,6 +41,7 @@ from kern.geld import afronden
 from kern.models import Gebruiker, Gemeente
 from kern.perioden import laatste_dag_van_maand
 from kern.toegang import gemeente_in_scope, is_gemeentegebruiker
+from kern.vaste_query import VasteQuery
 
 NUL = Decimal("0.00")
 
@@ -235,6 +236,24 @@ def _open_reserveringen_sql(
     }
 
 
+#: The new reservations per budget post and month (built once per process: kern.vaste_query).
+_INSTROOM = VasteQuery(
+    lambda posten, vanaf, tot_en_met: (
+        Boeking.objects.filter(
+            soort=BoekingSoort.RESERVERING,
+            reservering__budgetpost_id__any=posten,
+            reservering__doorgerold_uit__isnull=True,
+            boekdatum__gte=vanaf,
+            boekdatum__lte=tot_en_met,
+        )
+        .annotate(maand=TruncMonth("boekdatum"))
+        .values("reservering__budgetpost_id", "maand")
+        .annotate(som=Sum("bedrag"))
+        .values_list("reservering__budgetpost_id", "maand", "som")
+    )
+)
+
+
 def _instroom(pks: Sequence[int], peildatum: date) -> dict[int, list[Instroommaand]]:
     """Per budget post, the new reservations (not roll-overs) per month over the months the
     trend may use; one query."""
@@ -243,18 +262,8 @@ def _instroom(pks: Sequence[int], peildatum: date) -> dict[int, list[Instroommaa
     if not maanden:
         return per_post
     (j1, m1), (j2, m2) = maanden[0], maanden[-1]
-    rijen = (
-        Boeking.objects.filter(
-            soort=BoekingSoort.RESERVERING,
-            reservering__budgetpost_id__any=pks,
-            reservering__doorgerold_uit__isnull=True,
-            boekdatum__gte=date(j1, m1, 1),
-            boekdatum__lte=laatste_dag_van_maand(date(j2, m2, 1)),
-        )
-        .annotate(maand=TruncMonth("boekdatum"))
-        .values("reservering__budgetpost_id", "maand")
-        .annotate(som=Sum("bedrag"))
-        .values_list("reservering__budgetpost_id", "maand", "som")
+    rijen = _INSTROOM(
+        posten=list(pks), vanaf=date(j1, m1, 1), tot_en_met=laatste_dag_van_maand(date(j2, m2, 1))
     )
     for budgetpost_id, maand, som in rijen:
         per_post[budgetpost_id].append(

@@ -44,8 +44,8 @@ from financien.services._basis import (
     _bron,
     _jaar_id,
     _rekening_verkrijgen,
+    _Rekeningen,
     _sleutel,
-    _vergrendel,
     _vingerafdruk,
 )
 from financien.services.signaleringen import signaleren_na_commit
@@ -54,6 +54,7 @@ from kern.constants import AuditActie
 from kern.exceptions import Conflict, DomeinFout
 from kern.geld import afronden
 from kern.models import Gebruiker
+from kern.vaste_query import VasteQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,66 @@ def _reserveringen_bijwerken(reserveringen: list[Reservering]) -> None:
         )
 
 
+def _mutaties_opslaan(rijen: list[tuple[int, int, Decimal, Decimal]]) -> None:
+    """Insert (boeking, reservering, bedrag, gerealiseerd_bedrag) rows: on PostgreSQL in one
+    ``INSERT ... SELECT FROM unnest(...)`` (a declaration changes a reservation per toewijzing,
+    a hundred in a large one, and building a model instance for each cost more than the
+    insert), elsewhere with bulk_create."""
+    if not rijen:
+        return
+    if connection.vendor != "postgresql":
+        Reserveringsmutatie.objects.bulk_create(
+            [
+                Reserveringsmutatie(
+                    boeking_id=boeking,
+                    reservering_id=reservering,
+                    bedrag=bedrag,
+                    gerealiseerd_bedrag=gerealiseerd,
+                )
+                for boeking, reservering, bedrag, gerealiseerd in rijen
+            ]
+        )
+        return
+    boekingen, reserveringen, bedragen, gerealiseerd = (list(k) for k in zip(*rijen, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Reserveringsmutatie._meta.db_table} "
+            "(boeking_id, reservering_id, bedrag, gerealiseerd_bedrag) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[])",
+            [boekingen, reserveringen, bedragen, gerealiseerd],
+        )
+
+
+# The queries of every declaration's booking, built once per process (kern.vaste_query).
+_BOEKINGEN = VasteQuery(lambda sleutels: Boeking.objects.filter(idempotentiesleutel__any=sleutels))
+_RESERVERINGEN_VERGRENDELEN = VasteQuery(
+    lambda bronnen, jaren: (
+        Reservering.objects.select_for_update()
+        .filter(bron_type=BronType.TOEWIJZING, bron_id__any=bronnen, jaar__any=jaren)
+        .order_by("pk")
+    )
+)
+_TE_BETALEN = VasteQuery(
+    lambda posten: Rekening.objects.filter(
+        budgetpost_id__any=posten, soort=RekeningSoort.TE_BETALEN
+    ).values_list("budgetpost_id", "zorgaanbieder_id")
+)
+#: The accounts a declaration books on, locked in primary-key order (lock_objects' order).
+_REKENINGEN_VERGRENDELEN = VasteQuery(
+    lambda posten, aanbieders: (
+        Rekening.objects.select_for_update()
+        .filter(
+            Q(budgetpost_id__any=posten)
+            & (
+                Q(soort__in=[RekeningSoort.BESCHIKBAAR, RekeningSoort.GERESERVEERD])
+                | Q(soort=RekeningSoort.TE_BETALEN, zorgaanbieder_id__any=aanbieders)
+            )
+        )
+        .order_by("pk")
+    )
+)
+
+
 @transaction.atomic
 def declaratie_boeken(
     *,
@@ -167,10 +228,7 @@ def declaratie_boeken(
         delen=sorted((t, j, str(d.bedrag), d.zorgaanbieder_id) for (t, j), d in netto.items()),
     )
     sleutels = {"realisatie": f"{sleutel}:r", "creditering": f"{sleutel}:c"}
-    bestaand = {
-        b.idempotentiesleutel: b
-        for b in Boeking.objects.filter(idempotentiesleutel__in=sleutels.values())
-    }
+    bestaand = {b.idempotentiesleutel: b for b in _BOEKINGEN(sleutels=list(sleutels.values()))}
     if bestaand:
         for b in bestaand.values():
             if b.vingerafdruk != vingerafdruk:
@@ -192,10 +250,7 @@ def declaratie_boeken(
     for jaar in sorted(jaren):
         lock_objects.begrotingsjaar_delen(_jaar_id(gemeente_id, jaar))
     reserveringen = {
-        (r.bron_id, r.jaar): r
-        for r in Reservering.objects.select_for_update()
-        .filter(bron_type=BronType.TOEWIJZING, bron_id__any=bronnen, jaar__any=jaren)
-        .order_by("pk")
+        (r.bron_id, r.jaar): r for r in _RESERVERINGEN_VERGRENDELEN(bronnen=bronnen, jaren=jaren)
     }
     gevonden: dict[tuple[str, int], Budgetpost] = {}
     gevraagd = [
@@ -243,21 +298,11 @@ def declaratie_boeken(
     # Accounts: make the provider's payable accounts that do not exist yet, then lock all.
     budgetposten = {r.budgetpost_id for r in reserveringen.values()}
     paren = {(r.budgetpost_id, r.zorgaanbieder_id) for r in reserveringen.values()}
-    aanwezig = set(
-        Rekening.objects.filter(
-            budgetpost_id__any=budgetposten, soort=RekeningSoort.TE_BETALEN
-        ).values_list("budgetpost_id", "zorgaanbieder_id")
-    )
+    aanwezig = set(_TE_BETALEN(posten=budgetposten))
     for budgetpost_id, zorgaanbieder_id in sorted(paren - aanwezig):
         _rekening_verkrijgen(budgetpost_id, RekeningSoort.TE_BETALEN, zorgaanbieder_id)
     aanbieders = {z for _, z in paren}
-    rekeningen = _vergrendel(
-        Q(budgetpost_id__any=budgetposten)
-        & (
-            Q(soort__in=[RekeningSoort.BESCHIKBAAR, RekeningSoort.GERESERVEERD])
-            | Q(soort=RekeningSoort.TE_BETALEN, zorgaanbieder_id__any=aanbieders)
-        )
-    )
+    rekeningen = _Rekeningen(_REKENINGEN_VERGRENDELEN(posten=budgetposten, aanbieders=aanbieders))
 
     debet: list[tuple[Rekening, Decimal]] = []
     credit: list[tuple[Rekening, Decimal]] = []
@@ -335,14 +380,10 @@ def declaratie_boeken(
             omschrijving=omschrijving,
             boekdatum=boekdatum,
         )
-    Reserveringsmutatie.objects.bulk_create(
+    boeking_ids = {naam: b.pk for naam, b in geboekt.items() if b is not None}
+    _mutaties_opslaan(
         [
-            Reserveringsmutatie(
-                boeking=geboekt[naam],
-                reservering=res,
-                bedrag=bedrag_delta,
-                gerealiseerd_bedrag=gerealiseerd_delta,
-            )
+            (boeking_ids[naam], res.pk, bedrag_delta, gerealiseerd_delta)
             for res, naam, bedrag_delta, gerealiseerd_delta in mutaties
         ]
     )

@@ -92,6 +92,7 @@ from kern.constants import AuditActie, Rol, Wet
 from kern.exceptions import Conflict, DomeinFout, van_validation_error
 from kern.geld import afronden
 from kern.models import Gebruiker, Gemeente
+from kern.vaste_query import VasteQuery
 
 logger = logging.getLogger(__name__)
 
@@ -201,13 +202,25 @@ def signaleringsdrempels_vastleggen(
     return drempel
 
 
+# The queries of an evaluation after a booking, built once per process (kern.vaste_query).
+_DREMPELS = VasteQuery(
+    lambda gemeenten: Signaleringsdrempel.objects.filter(gemeente_id__any=gemeenten).values_list(
+        "gemeente_id", "soort", "budgetpost_id", "percentages"
+    )
+)
+_BUDGETPOSTEN = VasteQuery(lambda ids: Budgetpost.objects.filter(pk__any=ids).order_by("pk"))
+
+
 class _Drempels:
     """The thresholds of some gemeenten, read in one query."""
 
     def __init__(self, gemeente_ids: Iterable[int]) -> None:
+        ids = set(gemeente_ids)
         self._index: dict[tuple[int, str, int | None], tuple[int, ...]] = {
-            (d.gemeente_id, d.soort, d.budgetpost_id): tuple(d.percentages)
-            for d in Signaleringsdrempel.objects.filter(gemeente_id__any=set(gemeente_ids))
+            (gemeente_id, soort, budgetpost_id): tuple(percentages)
+            for gemeente_id, soort, budgetpost_id, percentages in (
+                _DREMPELS(gemeenten=ids) if ids else ()
+            )
         }
 
     def __call__(
@@ -280,7 +293,8 @@ def _budgetpost_naam(budgetpost: Budgetpost) -> str:
 def _budgetpost_metingen(
     budgetpost_ids: Iterable[int], vandaag: date | None, drempels_van: Any
 ) -> list[_Meting]:
-    posten = list(Budgetpost.objects.filter(pk__any=set(budgetpost_ids)).order_by("pk"))
+    ids = set(budgetpost_ids)
+    posten = _BUDGETPOSTEN(ids=ids) if ids else []
     if not posten:
         return []
     drempels = drempels_van({bp.gemeente_id for bp in posten})
@@ -342,11 +356,8 @@ def _som(waarde: Any) -> Decimal:
     return afronden(Decimal(str(waarde))) if waarde is not None else Decimal("0.00")
 
 
-def _toewijzing_metingen(bron_ids: Iterable[str], drempels_van: Any) -> list[_Meting]:
-    ids = sorted({str(b) for b in bron_ids})
-    if not ids:
-        return []
-    rijen = list(
+_TOEWIJZINGSTANDEN = VasteQuery(
+    lambda ids: (
         Reservering.objects.filter(bron_type=BronType.TOEWIJZING, bron_id__any=ids)
         .values("bron_id")
         .annotate(
@@ -361,6 +372,31 @@ def _toewijzing_metingen(bron_ids: Iterable[str], drempels_van: Any) -> list[_Me
         )
         .order_by("bron_id")
     )
+)
+_BESTEED = VasteQuery(
+    lambda aanbieders, gemeenten, jaren: (
+        Reservering.objects.filter(
+            zorgaanbieder_id__any=aanbieders,
+            budgetpost__gemeente_id__any=gemeenten,
+            jaar__any=jaren,
+        )
+        .values("zorgaanbieder_id", "budgetpost__gemeente_id", "jaar")
+        .annotate(gereserveerd=Sum("open_bedrag"), gerealiseerd=Sum("gerealiseerd_bedrag"))
+        .order_by()
+    )
+)
+_LOPEND = VasteQuery(
+    lambda sleutels: Signalering.objects.filter(
+        beeindigd_op__isnull=True, onderwerp_sleutel__any=sleutels
+    ).values_list("pk", "soort", "onderwerp_sleutel", "drempel")
+)
+
+
+def _toewijzing_metingen(bron_ids: Iterable[str], drempels_van: Any) -> list[_Meting]:
+    ids = sorted({str(b) for b in bron_ids})
+    if not ids:
+        return []
+    rijen = _TOEWIJZINGSTANDEN(ids=ids)
     drempels = drempels_van({r["gemeente_id"] for r in rijen})
     return [
         _Meting(
@@ -410,14 +446,11 @@ def _bestedingsruimte_metingen(
         return []
     besteed = {
         (r["zorgaanbieder_id"], r["budgetpost__gemeente_id"], r["jaar"]): r
-        for r in Reservering.objects.filter(
-            zorgaanbieder_id__any={r.zorgaanbieder_id for r in ruimten},
-            budgetpost__gemeente_id__any={r.gemeente_id for r in ruimten},
-            jaar__any={r.jaar for r in ruimten},
+        for r in _BESTEED(
+            aanbieders={r.zorgaanbieder_id for r in ruimten},
+            gemeenten={r.gemeente_id for r in ruimten},
+            jaren={r.jaar for r in ruimten},
         )
-        .values("zorgaanbieder_id", "budgetpost__gemeente_id", "jaar")
-        .annotate(gereserveerd=Sum("open_bedrag"), gerealiseerd=Sum("gerealiseerd_bedrag"))
-        .order_by()
     }
     drempels = drempels_van({r.gemeente_id for r in ruimten})
     metingen: list[_Meting] = []
@@ -459,9 +492,7 @@ def _verwerken(metingen: Sequence[_Meting]) -> list[Signalering]:
     Returns the alerts raised."""
     marge = Decimal(settings.FINANCIEN_SIGNALERING_MARGE)
     lopend: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    for pk, soort, sleutel, drempel in Signalering.objects.filter(
-        beeindigd_op__isnull=True, onderwerp_sleutel__any={m.sleutel for m in metingen}
-    ).values_list("pk", "soort", "onderwerp_sleutel", "drempel"):
+    for pk, soort, sleutel, drempel in _LOPEND(sleutels={m.sleutel for m in metingen}):
         lopend[(soort, sleutel)].append((pk, drempel))
     beeindigen: list[int] = []
     nieuw: list[Signalering] = []
