@@ -21,7 +21,8 @@ from iwmo_jw.models import (
     UitgaandBerichtStatusWijziging,
 )
 from kern.exceptions import DomeinFout, GeenToegang
-from kern.models import Gebruiker
+from kern.models import Gebruiker, Gemeente
+from kern.vaste_query import VasteQuery
 
 
 def kort(waarde: str, lengte: int) -> str:
@@ -47,6 +48,27 @@ def eis_berichtrol(door: Gebruiker | None) -> None:
         raise GeenToegang(
             "U heeft niet de rol die voor berichten nodig is (regisseur, beoordelaar of beheerder)."
         )
+
+
+# --- Look-ups of every message (built once per process: kern.vaste_query) ---------------------
+
+_GEMEENTE = VasteQuery(lambda code: Gemeente.objects.filter(code=code)[:1])
+_INKOMEND_VERGRENDELD = VasteQuery(
+    lambda pk: InkomendBericht.objects.select_for_update().defer("inhoud").filter(pk=pk)
+)
+
+
+def gemeente_met_code(code: str) -> Gemeente | None:
+    """The gemeente with this CBS code (unique), or None."""
+    return _GEMEENTE.eerste(code=code)
+
+
+def inkomend_vergrendelen(pk: int) -> InkomendBericht:
+    """Lock an inbound message and read it without its content (``inhoud`` loads on access)."""
+    rijen = _INKOMEND_VERGRENDELD(pk=pk)
+    if not rijen:
+        raise InkomendBericht.DoesNotExist(f"Inkomend bericht {pk} bestaat niet.")
+    return rijen[0]
 
 
 # --- Status transitions ----------------------------------------------------------------------

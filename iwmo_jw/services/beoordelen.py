@@ -29,9 +29,16 @@ from iwmo_jw.constants import (
 from iwmo_jw.invoer import Invoer
 from iwmo_jw.models import InkomendBericht, Termijn, UitgaandBericht
 from iwmo_jw.partijen import RETOUR_OP, is_inkomend, partijen
-from iwmo_jw.services._basis import inkomend_status, kort, meldingen_als_json, samenvatting
+from iwmo_jw.services._basis import (
+    gemeente_met_code,
+    inkomend_status,
+    inkomend_vergrendelen,
+    kort,
+    meldingen_als_json,
+    samenvatting,
+)
 from iwmo_jw.termijnen import termijnen_voor
-from kern.models import Gemeente
+from kern.vaste_query import VasteQuery
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +119,7 @@ def _beoordelen(pk: int, invoer: Invoer) -> tuple[InkomendBericht, Validatieresu
     resultaat = valideer(invoer.data, max_grootte=invoer.grens) if invoer.data is not None else None
     kop = resultaat.kop if resultaat is not None else None
     with transaction.atomic():
-        bericht = InkomendBericht.objects.select_for_update().defer("inhoud").get(pk=pk)
+        bericht = inkomend_vergrendelen(pk)
         if bericht.status != BerichtStatus.ONTVANGEN:
             return bericht, None  # checked meanwhile by a concurrent arrival
         if kop is not None:
@@ -156,6 +163,22 @@ def _kop_overnemen(bericht: InkomendBericht, kop: Kop) -> None:
     bericht.agb_code = kort(p.agb_code, 20)
 
 
+#: An earlier message with the same identity (TR056), built once per process.
+_ORIGINEEL = VasteQuery(
+    lambda afzender, berichtcode, identificatie, pk: (
+        InkomendBericht.objects.defer("inhoud")
+        .filter(
+            afzender=afzender,
+            berichtcode=berichtcode,
+            identificatie=identificatie,
+            status__in=STATUSSEN_MET_IDENTITEIT,
+        )
+        .exclude(pk=pk)
+        .order_by("pk")[:1]
+    )
+)
+
+
 def _uitkomst_bepalen(
     bericht: InkomendBericht,
     invoer: Invoer,
@@ -182,7 +205,7 @@ def _uitkomst_bepalen(
                 )
             ],
         )
-    gemeente = Gemeente.objects.filter(code=bericht.gemeentecode).first()
+    gemeente = gemeente_met_code(bericht.gemeentecode)
     bericht.gemeente = gemeente
     if gemeente is None:
         return _weigering(
@@ -210,16 +233,11 @@ def _uitkomst_bepalen(
         )
     if resultaat.niveau == 1:
         return _weigering(resultaat.fouten[0].code, list(resultaat.fouten))
-    origineel = (
-        InkomendBericht.objects.defer("inhoud")
-        .filter(
-            afzender=bericht.afzender,
-            berichtcode=bericht.berichtcode,
-            identificatie=bericht.identificatie,
-            status__in=STATUSSEN_MET_IDENTITEIT,
-        )
-        .exclude(pk=bericht.pk)
-        .first()
+    origineel = _ORIGINEEL.eerste(
+        afzender=bericht.afzender,
+        berichtcode=bericht.berichtcode,
+        identificatie=bericht.identificatie,
+        pk=bericht.pk,
     )
     if origineel is not None:
         if origineel.sha256 == bericht.sha256 and origineel.grootte == bericht.grootte:

@@ -30,10 +30,11 @@ from iwmo_jw.constants import BerichtStandaard, BerichtStatus, Kanaal
 from iwmo_jw.invoer import Invoer, lees_begrensd, max_grootte
 from iwmo_jw.models import InkomendBericht
 from iwmo_jw.routering import geregistreerd, handler_voor
-from iwmo_jw.services._basis import inkomend_status
+from iwmo_jw.services._basis import inkomend_status, inkomend_vergrendelen
 from iwmo_jw.services.beoordelen import _beoordelen, _ruw_vastleggen
 from kern.exceptions import DomeinFout
 from kern.models import Gebruiker
+from kern.vaste_query import VasteQuery
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,17 @@ class Ontvangst:
     nieuw: bool
 
 
+#: The same bytes received before (built once per process: kern.vaste_query).
+_EERDER = VasteQuery(
+    lambda sha256, grootte: (
+        InkomendBericht.objects.defer("inhoud")
+        .filter(sha256=sha256, grootte=grootte)
+        .exclude(status=BerichtStatus.DUBBEL)
+        .order_by("pk")[:1]
+    )
+)
+
+
 def bericht_ontvangen(
     *,
     data: bytes | BinaryIO | Path,
@@ -68,13 +80,7 @@ def bericht_ontvangen(
     if kanaal not in Kanaal.values:
         raise DomeinFout(f"Onbekend kanaal {kanaal!r}.", code="kanaal_onbekend")
     invoer = lees_begrensd(data, grens=max_grootte())
-    eerder = (
-        InkomendBericht.objects.defer("inhoud")
-        .filter(sha256=invoer.sha256, grootte=invoer.grootte)
-        .exclude(status=BerichtStatus.DUBBEL)
-        .order_by("pk")
-        .first()
-    )
+    eerder = _EERDER.eerste(sha256=invoer.sha256, grootte=invoer.grootte)
     if eerder is not None:
         if eerder.status == BerichtStatus.ONTVANGEN:
             # The earlier arrival was interrupted before its check: finish that one.
@@ -109,11 +115,9 @@ def _foutomschrijving(exc: BaseException) -> str:
 def _verwerken(pk: int, resultaat: Validatieresultaat | None) -> InkomendBericht:
     """Hand the waiting message ``pk`` to its handler, if one is registered."""
     with transaction.atomic():
-        berichten = InkomendBericht.objects.select_for_update()
-        if resultaat is not None:
-            # Checked a moment ago from the bytes in hand: the stored copy need not travel back.
-            berichten = berichten.defer("inhoud")
-        bericht = berichten.get(pk=pk)
+        # Checked a moment ago from the bytes in hand (resultaat): the stored copy need not
+        # travel back; else it loads on access below.
+        bericht = inkomend_vergrendelen(pk)
         if bericht.status != BerichtStatus.WACHT_OP_VERWERKING:
             return bericht
         handler = handler_voor(bericht.standaard, bericht.berichttype)

@@ -31,6 +31,7 @@ from iwmo_jw.models import InkomendBericht, Termijn, UitgaandBericht
 from iwmo_jw.partijen import heen_type, is_inkomend, partijen
 from iwmo_jw.services._basis import (
     eis_berichtrol,
+    gemeente_met_code,
     meldingen_als_json,
     samenvatting,
     uitgaand_status,
@@ -39,8 +40,9 @@ from iwmo_jw.termijnen import termijnsoorten_van_antwoord
 from kern.audit import audit_vastleggen, momentopname
 from kern.constants import AuditActie
 from kern.exceptions import Conflict, DomeinFout
-from kern.models import Gebruiker, Gemeente
+from kern.models import Gebruiker
 from kern.toegang import eis_gemeenten_in_scope
+from kern.vaste_query import VasteQuery
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +100,16 @@ def _eis_antwoord_past(
         )
 
 
+#: An outbound message with this identity (built once per process: kern.vaste_query).
+_UITGAAND_MET_IDENTITEIT = VasteQuery(
+    lambda afzender, berichtcode, identificatie: (
+        UitgaandBericht.objects.defer("inhoud")
+        .filter(afzender=afzender, berichtcode=berichtcode, identificatie=identificatie)
+        .order_by("pk")[:1]
+    )
+)
+
+
 @transaction.atomic
 def bericht_uitgaand_vastleggen(
     *,
@@ -131,7 +143,7 @@ def bericht_uitgaand_vastleggen(
             code="richting_onjuist",
         )
     p = partijen(kop)
-    gemeente = Gemeente.objects.filter(code=p.gemeentecode).first()
+    gemeente = gemeente_met_code(p.gemeentecode)
     if gemeente is None or not gemeente.aangesloten:
         raise DomeinFout(
             f"Gemeente {p.gemeentecode} wordt door deze installatie niet bediend.",
@@ -145,7 +157,7 @@ def bericht_uitgaand_vastleggen(
         "berichtcode": kop.soort.berichtcode,
         "identificatie": p.identificatie,
     }
-    bestaand = UitgaandBericht.objects.defer("inhoud").filter(**identiteit).first()
+    bestaand = _UITGAAND_MET_IDENTITEIT.eerste(**identiteit)
     if bestaand is not None:
         return _zelfde_of_conflict(bestaand, sha256)
     uit = UitgaandBericht(
