@@ -63,7 +63,7 @@ from financien.selectors import budgetpost_voor
 from financien.services import Realisatiedeel, declaratie_boeken
 from inkoop.models import Toewijzing
 from iwmo_jw.codec import CodecFout, Validatieresultaat, niveau2_meldingen, serialize
-from iwmo_jw.codec.modellen import Bericht323
+from iwmo_jw.codec.modellen import Bericht323, Bericht325
 from iwmo_jw.identificatie import nieuwe_berichtidentificatie
 from iwmo_jw.models import InkomendBericht
 from iwmo_jw.services import bericht_uitgaand_vastleggen
@@ -414,13 +414,17 @@ def _declaratie_aanmaken(
     )
 
 
-def _antwoord_bewaren(declaratie: Declaratie, data: bytes) -> None:
+def _antwoord_bewaren(declaratie: Declaratie, antwoord: Bericht325) -> None:
     """The 325: into the outbox as the answer to the 323 message, or kept on the declaration
-    when it came through Excel or the API (no message to answer). The caller saves."""
+    when it came through Excel or the API (no message to answer). The caller saves. Checked
+    against the XSD once: by the outbox, which checks levels 1 and 2 of whatever it stores,
+    or else by the codec as it writes."""
     if declaratie.bericht is not None:
-        declaratie.antwoord = bericht_uitgaand_vastleggen(data=data, antwoord_op=declaratie.bericht)
+        declaratie.antwoord = bericht_uitgaand_vastleggen(
+            data=serialize(antwoord, valideren=False), antwoord_op=declaratie.bericht
+        )
     else:
-        declaratie.antwoord_inhoud = data
+        declaratie.antwoord_inhoud = serialize(antwoord)
 
 
 def _declaratie_status(
@@ -524,7 +528,7 @@ def _afronden(
         identificatie=nieuwe_berichtidentificatie(),
         dagtekening=timezone.localdate(),
     )
-    _antwoord_bewaren(declaratie, serialize(antwoord))
+    _antwoord_bewaren(declaratie, antwoord)
     if declaratie.geteld:
         declaratie.totaal_toegekend_bedrag = beoordeling.totaal_toegekend
         declaratie.retourcode = (
@@ -679,12 +683,12 @@ def _technisch_afkeuren(
     )
     declaratie.totaal_toegekend_bedrag = Decimal(0)
     declaratie.beantwoord_op = timezone.now()
-    data = serialize(
+    _antwoord_bewaren(
+        declaratie,
         technisch_afgekeurd(
             resultaat, identificatie=nieuwe_berichtidentificatie(), dagtekening=timezone.localdate()
-        )
+        ),
     )
-    _antwoord_bewaren(declaratie, data)
     declaratie.save(
         update_fields=["antwoord", "antwoord_inhoud", "totaal_toegekend_bedrag", "beantwoord_op"]
     )
