@@ -1,4 +1,8 @@
-"""The PostgreSQL connection settings the hot paths rely on."""
+"""The PostgreSQL connection settings: prepared statements only when asked for."""
+
+import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -15,18 +19,50 @@ def _voorbereid(merk: str) -> int:
         return cursor.fetchone()[0]
 
 
-def test_a_statement_a_connection_repeats_is_prepared_on_the_server():
-    """Server-side binding with psycopg's prepare threshold (DATABASE_PREPARE_THRESHOLD): run
-    twice, a statement is prepared on its third run and then parsed and planned once
-    (Django's default never prepares)."""
-    drempel = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
-    assert drempel == 2
-    merk = "voorbereid_merk_1"
+def test_statements_are_not_prepared_by_default():
+    """A generic plan made for other data can outlive its use (see config/settings/base.py):
+    by default nothing is prepared, however often a connection runs a statement."""
+    assert settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"] is None
+    merk = "voorbereid_merk_standaard"
     with connection.cursor() as cursor:
-        for i in range(drempel):
+        for i in range(8):
             cursor.execute(f"SELECT %s::integer + 1 AS {merk}", [i])
     assert _voorbereid(merk) == 0
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT %s::integer + 1 AS {merk}", [99])
-        assert cursor.fetchone() == (100,)
-    assert _voorbereid(merk) == 1
+
+
+def test_the_threshold_setting_reaches_the_connection():
+    """DATABASE_PREPARE_THRESHOLD=2: psycopg prepares a statement on its third run."""
+    d = connection.settings_dict  # the test database: it exists while this test runs
+    omgeving = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{d['USER']}@{d['HOST']}:{d['PORT'] or 5432}/{d['NAME']}",
+        "DATABASE_PREPARE_THRESHOLD": "2",
+        "DJANGO_SETTINGS_MODULE": "config.settings.ci",
+    }
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "from django.conf import settings\n"
+        "assert settings.DATABASES['default']['OPTIONS']['prepare_threshold'] == 2\n"
+        "merk = 'voorbereid_merk_twee'\n"
+        "def aantal():\n"
+        "    with connection.cursor() as c:\n"
+        "        c.execute('SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s',"
+        " ['%' + merk + '%'])\n"
+        "        return c.fetchone()[0]\n"
+        "uitkomsten = []\n"
+        "for i in range(3):\n"
+        "    with connection.cursor() as c:\n"
+        "        c.execute(f'SELECT %s::integer + 1 AS {merk}', [i])\n"
+        "    uitkomsten.append(aantal())\n"
+        "print(uitkomsten)\n"
+    )
+    uit = subprocess.run(
+        [sys.executable, "-c", script],
+        env=omgeving,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert uit.stdout.strip() == "[0, 0, 1]"
