@@ -16,7 +16,7 @@ write it guards: never check-then-act.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from financien.models import Begrotingsjaar, Betaalbatch, Betaalrekening, Rekening, Reservering
 
@@ -50,10 +50,17 @@ def reservering_vergrendelen(reservering_id: int) -> Reservering:
     return Reservering.objects.select_for_update().get(pk=reservering_id)
 
 
+def rekeningen_slot(voorwaarde: Q) -> QuerySet[Rekening]:
+    """The query that locks the accounts matching ``voorwaarde``, in primary-key order
+    (PostgreSQL locks the rows as the sorted scan returns them). For a caller that compiles
+    it once (kern.vaste_query); else :func:`rekeningen_vergrendelen`."""
+    return Rekening.objects.select_for_update().filter(voorwaarde).order_by("pk")
+
+
 def rekeningen_vergrendelen(voorwaarde: Q) -> list[Rekening]:
-    """Find and lock the accounts matching ``voorwaarde`` in one query, in primary-key order
-    (PostgreSQL locks the rows as the sorted scan returns them); with their current balance."""
-    return list(Rekening.objects.select_for_update().filter(voorwaarde).order_by("pk"))
+    """Find and lock the accounts matching ``voorwaarde`` in one query, in primary-key order;
+    with their current balance."""
+    return list(rekeningen_slot(voorwaarde))
 
 
 def betaalrekening_vergrendelen(gemeente_id: int) -> Betaalrekening:

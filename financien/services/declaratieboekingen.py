@@ -184,18 +184,14 @@ _TE_BETALEN = VasteQuery(
         budgetpost_id__any=posten, soort=RekeningSoort.TE_BETALEN
     ).values_list("budgetpost_id", "zorgaanbieder_id")
 )
-#: The accounts a declaration books on, locked in primary-key order (lock_objects' order).
+#: The accounts a declaration books on, locked in lock_objects' order.
 _REKENINGEN_VERGRENDELEN = VasteQuery(
-    lambda posten, aanbieders: (
-        Rekening.objects.select_for_update()
-        .filter(
-            Q(budgetpost_id__any=posten)
-            & (
-                Q(soort__in=[RekeningSoort.BESCHIKBAAR, RekeningSoort.GERESERVEERD])
-                | Q(soort=RekeningSoort.TE_BETALEN, zorgaanbieder_id__any=aanbieders)
-            )
+    lambda posten, aanbieders: lock_objects.rekeningen_slot(
+        Q(budgetpost_id__any=posten)
+        & (
+            Q(soort__in=[RekeningSoort.BESCHIKBAAR, RekeningSoort.GERESERVEERD])
+            | Q(soort=RekeningSoort.TE_BETALEN, zorgaanbieder_id__any=aanbieders)
         )
-        .order_by("pk")
     )
 )
 
