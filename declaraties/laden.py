@@ -4,7 +4,9 @@ in a fixed number of queries whatever the number of prestaties (pinned by a test
 The queries, per message:
 
 1. the toewijzingen of this provider at this gemeente in this wet for the BSNs of the message
-   (all of them, ended and removed ones too), with client BSN, product and category codes;
+   (all of them, ended and removed ones too), with client BSN, product and category codes,
+   locked in primary-key order (the caller holds the provider's lock; see
+   ``declaraties.services.intake._verwerken``);
 2. what was approved on those toewijzingen before, aggregated per toewijzing, month, eenheid
    and debit/credit (one ``GROUP BY``);
 3. the approved debits the credits of the message refer to;
@@ -80,27 +82,40 @@ class Geladen:
 # The queries, built once per process (kern.vaste_query: a message's context spent more time
 # in Django building and compiling these twelve statements than PostgreSQL spent answering).
 
+#: Read and locked in one statement: the lock had been a query of its own, as costly as this.
 _TOEWIJZINGEN = VasteQuery(
-    lambda gemeente_id, wet, zorgaanbieder_id, bsns: ToewijzingModel.objects.filter(
-        gemeente_id=gemeente_id, wet=wet, zorgaanbieder_id=zorgaanbieder_id, client__bsn__any=bsns
-    ).values(
-        "pk",
-        "uuid",
-        "nummer",
-        "client__bsn",
-        "ingangsdatum",
-        "einddatum",
-        "productcategorie_id",
-        "productcategorie__code",
-        "product_id",
-        "product__productcode",
-        "product__uitvoeringsvariant",
-        "volume",
-        "eenheid",
-        "frequentie",
-        "budget_bedrag",
-        "reden_wijziging",
-        "status",
+    lambda gemeente_id, wet, zorgaanbieder_id, bsns: (
+        ToewijzingModel.objects.select_for_update(of=("self",))
+        .filter(
+            gemeente_id=gemeente_id,
+            wet=wet,
+            zorgaanbieder_id=zorgaanbieder_id,
+            # A toewijzing's client is of its gemeente (toewijzing_verstrekken takes the
+            # gemeente from the client). Said here too, the BSNs are found through the
+            # client's unique index (gemeente, bsn), not by a scan of the region's clients.
+            client__gemeente_id=gemeente_id,
+            client__bsn__any=bsns,
+        )
+        .order_by("pk")
+        .values(
+            "pk",
+            "uuid",
+            "nummer",
+            "client__bsn",
+            "ingangsdatum",
+            "einddatum",
+            "productcategorie_id",
+            "productcategorie__code",
+            "product_id",
+            "product__productcode",
+            "product__uitvoeringsvariant",
+            "volume",
+            "eenheid",
+            "frequentie",
+            "budget_bedrag",
+            "reden_wijziging",
+            "status",
+        )
     )
 )
 _VERBRUIK = VasteQuery(
@@ -211,7 +226,8 @@ def context_laden(
     wet: str,
     ontvangstdatum: date,
 ) -> Geladen:
-    """Load everything the rules need for ``bericht`` (see the module docstring)."""
+    """Load everything the rules need for ``bericht`` (see the module docstring), locking the
+    message's toewijzingen; inside a transaction."""
     decl = bericht.declaratie
     bsns = {c.bsn for c in decl.clienten}
     referenties = {

@@ -150,20 +150,6 @@ def _prestatievelden() -> list[Any]:
 _AANBIEDER_VERGRENDELEN = VasteQuery(
     lambda pk: Zorgaanbieder.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)
 )
-_TOEWIJZINGEN_VERGRENDELEN = VasteQuery(
-    lambda gemeente_id, wet, zorgaanbieder_id, bsns: (
-        Toewijzing.objects.select_for_update(of=("self",))
-        .filter(
-            gemeente_id=gemeente_id,
-            wet=wet,
-            zorgaanbieder_id=zorgaanbieder_id,
-            client__bsn__any=bsns,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-)
-
 _BEOORDELINGSINSTELLING = VasteQuery(
     lambda gemeente_id, wet: Beoordelingsinstelling.objects.filter(
         gemeente_id=gemeente_id, wet=wet
@@ -171,17 +157,13 @@ _BEOORDELINGSINSTELLING = VasteQuery(
 )
 
 
-def _vergrendel_toewijzingen(
-    *, gemeente: Gemeente, zorgaanbieder: Zorgaanbieder, wet: str, bsns: set[str]
-) -> None:
-    """Lock the provider, then its toewijzingen in the message (pk order): declarations of one
-    provider are assessed one after the other, so the rules across messages (TR056, TR314,
-    TR318, TR333) and the limits of a toewijzing (TR321, TR322, TR369) see what the other
-    granted. Providers do not wait for each other."""
+def _aanbieder_vergrendelen(zorgaanbieder: Zorgaanbieder) -> None:
+    """Lock the provider; the context then locks its toewijzingen in the message (pk order,
+    :func:`declaraties.laden.context_laden`). Declarations of one provider are assessed one
+    after the other, so the rules across messages (TR056, TR314, TR318, TR333) and the limits
+    of a toewijzing (TR321, TR322, TR369) see what the other granted. Providers do not wait
+    for each other."""
     _AANBIEDER_VERGRENDELEN(pk=zorgaanbieder.pk)
-    _TOEWIJZINGEN_VERGRENDELEN(
-        gemeente_id=gemeente.pk, wet=wet, zorgaanbieder_id=zorgaanbieder.pk, bsns=bsns
-    )
 
 
 def _prestaties_opslaan(rijen: list[Prestatieregel]) -> None:
@@ -230,8 +212,7 @@ def _verwerken(
 ) -> Declaratie:
     wet = _wet(model)
     decl = model.declaratie
-    bsns = {c.bsn for c in decl.clienten}
-    _vergrendel_toewijzingen(gemeente=gemeente, zorgaanbieder=zorgaanbieder, wet=wet, bsns=bsns)
+    _aanbieder_vergrendelen(zorgaanbieder)
     ontvangstdatum = timezone.localtime(ontvangen_op).date()
     geladen = context_laden(
         bericht=model,
