@@ -308,3 +308,36 @@ def test_boekingen_worden_nooit_gewijzigd_of_verwijderd(reservering, model):
 def test_open_bedrag_is_rest_in_de_database(reservering):
     with pytest.raises(IntegrityError, match="reservering_open_is_rest"), transaction.atomic():
         Reservering.objects.filter(pk=reservering.pk).update(open_bedrag=D("999.00"))
+
+
+@pytest.mark.django_db
+def test_een_boeking_schrijft_de_saldi_in_een_statement(reservering, budgetpost):
+    """A transfer over several accounts updates their balances in one statement on
+    PostgreSQL, each by exactly its legs."""
+    from django.test.utils import CaptureQueriesContext
+
+    voor = {r.pk: r.saldo for r in Rekening.objects.all()}
+    with CaptureQueriesContext(connection) as queries:
+        boeking = services.realisatie_boeken(
+            door=None,
+            reservering=reservering,
+            bedrag=D("250.10"),
+            bron_id="p-saldi",
+            idempotentiesleutel="p-saldi",
+        )
+    tabel = Rekening._meta.db_table
+    updates = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(("UPDATE " + tabel + " ", f'UPDATE "{tabel}" '))
+    ]
+    assert len(updates) == 1
+    regels = Boekingsregel.objects.filter(boeking=boeking)
+    assert regels.count() >= 2
+    verschil = {r.pk: r.saldo - voor[r.pk] for r in Rekening.objects.all()}
+    verwacht = dict.fromkeys(voor, D("0.00"))
+    for regel in regels:
+        verwacht[regel.rekening_id] += regel.bedrag
+    assert verschil == verwacht
+    assert stand(budgetpost)["gerealiseerd"] == D("250.10")
+    assert selectors.grootboek_controleren() == []
