@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -219,23 +219,9 @@ def _boeken(
         per_rekening[rekening.pk] = per_rekening.get(rekening.pk, Decimal(0)) + bedrag
     for pk in per_rekening:
         rekeningen[pk].saldo = rekeningen[pk].saldo + per_rekening[pk]
-    _saldi_opslaan([rekeningen[pk] for pk in sorted(per_rekening)])
+    # One statement for the two to four accounts of a transfer (Django's bulk_update).
+    Rekening.objects.bulk_update([rekeningen[pk] for pk in sorted(per_rekening)], ["saldo"])
     return boeking
-
-
-def _saldi_opslaan(rekeningen: Sequence[Rekening]) -> None:
-    """Write the new balances of locked accounts: on PostgreSQL in one statement (a booking
-    moves two to four accounts), elsewhere one update per account."""
-    if connection.vendor == "postgresql" and len(rekeningen) > 1:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Rekening._meta.db_table} AS r SET saldo = v.saldo "
-                "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, saldo) WHERE r.id = v.id",
-                [[r.pk for r in rekeningen], [r.saldo for r in rekeningen]],
-            )
-        return
-    for rekening in rekeningen:
-        Rekening.objects.filter(pk=rekening.pk).update(saldo=rekening.saldo)
 
 
 def _boeking_audit(door: Gebruiker | None, boeking: Boeking, regels: Any) -> None:

@@ -312,8 +312,8 @@ def test_open_bedrag_is_rest_in_de_database(reservering):
 
 @pytest.mark.django_db
 def test_een_boeking_schrijft_de_saldi_in_een_statement(reservering, budgetpost):
-    """A transfer over several accounts updates their balances in one statement on
-    PostgreSQL, each by exactly its legs."""
+    """A transfer over several accounts updates their balances in one statement, each by
+    exactly its legs."""
     from django.test.utils import CaptureQueriesContext
 
     voor = {r.pk: r.saldo for r in Rekening.objects.all()}
