@@ -12,6 +12,7 @@ from financien.models.budget import (
     BudgetpostToewijzingsregel,
 )
 from financien.models.grootboek import Boeking, Boekingsregel, Rekening
+from financien.models.prognose import Prognosesom, Prognosestand
 from financien.models.reservering import (
     Reservering,
     Reserveringsmutatie,
@@ -31,6 +32,8 @@ __all__ = [
     "Boekingsregel",
     "Budgetpost",
     "BudgetpostToewijzingsregel",
+    "Prognosesom",
+    "Prognosestand",
     "Rekening",
     "Reservering",
     "Reserveringsmutatie",

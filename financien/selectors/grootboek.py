@@ -15,11 +15,15 @@ from financien.constants import (
 )
 from financien.models import (
     Boekingsregel,
+    Budgetpost,
+    Prognosesom,
+    Prognosestand,
     Rekening,
     Reservering,
     Reserveringsmutatie,
     Reserveringsperiode,
 )
+from financien.prognose import OpenReservering, Reserveringssom
 from kern.geld import BEDRAG_DECIMAL_PLACES, BEDRAG_MAX_DIGITS, afronden
 
 NUL = Decimal("0.00")
@@ -50,7 +54,9 @@ def grootboek_controleren() -> list[str]:
     Checks: every transfer balances; every account's balance is the sum of its legs; the
     balances of every budget post sum to zero; every reservation's amounts equal its legs;
     no reservation was resolved more than once; every reservation's period is the one its last
-    period transfer set (:class:`Reserveringsperiode`). A fixed number of queries."""
+    period transfer set (:class:`Reserveringsperiode`); the forecast sums a budget post keeps
+    (:mod:`financien.models.prognose`) are those of its open reservations. A fixed number of
+    queries."""
     fouten: list[str] = []
     for boeking_id, som in (
         Boekingsregel.objects.values("boeking_id")
@@ -175,5 +181,39 @@ def grootboek_controleren() -> list[str]:
             fouten.append(
                 f"Reservering {pk}: periode {begin} t/m {eind}, volgens de boekingen "
                 f"{volgens[0]} t/m {volgens[1]}."
+            )
+    fouten.extend(_prognosesommen_controleren())
+    return fouten
+
+
+def _prognosesommen_controleren() -> list[str]:
+    """Every budget post's kept forecast sums against a count of its open reservations
+    looking from the stand's day (:meth:`Reserveringssom.van`, the reference). Three queries."""
+    standen = dict(Prognosestand.objects.values_list("budgetpost_id", "dag"))
+    if not standen:
+        return []
+    jaren = dict(Budgetpost.objects.filter(pk__in=list(standen)).values_list("pk", "jaar"))
+    open_per_post: dict[int, list[OpenReservering]] = {pk: [] for pk in standen}
+    for post, bedrag, open_bedrag, begin, eind in Reservering.objects.filter(
+        budgetpost_id__in=list(standen), status=ReserveringStatus.OPEN, open_bedrag__gt=0
+    ).values_list("budgetpost_id", "bedrag", "open_bedrag", "begindatum", "einddatum"):
+        open_per_post[post].append(OpenReservering(bedrag, open_bedrag, begin, eind))
+    bewaard: dict[int, tuple[dict[int, int], Decimal, int]] = {pk: ({}, NUL, 0) for pk in standen}
+    for post, periode, teller, open_bedrag, aantal in Prognosesom.objects.filter(
+        budgetpost_id__in=list(standen)
+    ).values_list("budgetpost_id", "periode", "teller", "open_bedrag", "aantal"):
+        tellers, open_som, n = bewaard[post]
+        if teller:
+            tellers[periode] = int(Decimal(teller).scaleb(2))
+        bewaard[post] = (tellers, open_som + Decimal(open_bedrag), n + aantal)
+    fouten = []
+    for pk, dag in sorted(standen.items()):
+        geteld = Reserveringssom.van(open_per_post[pk], jaar=jaren[pk], peildatum=dag)
+        tellers, open_som, n = bewaard[pk]
+        if (tellers, afronden(open_som), n) != (geteld.tellers, geteld.open_bedrag, geteld.aantal):
+            fouten.append(
+                f"Budgetpost {pk}: de prognosesommen op {dag} ({n} reserveringen, open "
+                f"{afronden(open_som)}) wijken af van de reserveringen ({geteld.aantal}, open "
+                f"{geteld.open_bedrag})."
             )
     return fouten

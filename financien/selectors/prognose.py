@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, Sum
@@ -147,10 +148,11 @@ def _open_reserveringen(
     budgetposten: Sequence[Budgetpost], peildatum: date | None, dag: date
 ) -> dict[int, Reserveringssom]:
     """Per budget post, its reservations open on ``peildatum`` (None: now) summed for the
-    forecast looking from ``dag``: on PostgreSQL for now one aggregate query (a budget post
-    holds thousands of reservations, and moving them to Python cost more than the rest of an
-    alert evaluation), elsewhere the reservations themselves (one query); for a day in the
-    past from the ledger up to that day (three)."""
+    forecast looking from ``dag``: on PostgreSQL for now the sums the post keeps for ``dag``
+    (:mod:`financien.models.prognose`) or, where it keeps none for that day, one aggregate
+    query (a budget post holds thousands of reservations, and moving them to Python cost
+    more than the rest of an alert evaluation); elsewhere the reservations themselves (one
+    query); for a day in the past from the ledger up to that day (three)."""
     if peildatum is None and connection.vendor == "postgresql":
         return _open_reserveringen_sql(budgetposten, dag)
     pks = [bp.pk for bp in budgetposten]
@@ -172,67 +174,75 @@ def _open_reserveringen(
     }
 
 
-#: :meth:`Reserveringssom.van` in SQL, per budget post and length of period. The period is the
-#: reservation's own or, without one, the budget year (a reservation has both dates or
-#: neither: constraint ``reservering_periode_geldig``); the future days are those after the
-#: peildatum (%(dag)s) within the period and the year. The year's bounds come per post as parameters and the terms are summed in numeric
-#: (exact, in euros): the earlier form, joining the budget posts and casting each term to
-#: cents, spent a third more on a post of 10,000 reservations.
-_RESERVERINGSSOM_SQL = """
-SELECT r.budgetpost_id, d.periode,
-       SUM(LEAST(GREATEST(r.bedrag, 0) * d.dagen, r.open_bedrag * d.periode)),
-       SUM(r.open_bedrag),
-       COUNT(*)
-  FROM {reservering} r
-  JOIN unnest(%(posten)s::integer[], %(begin)s::date[], %(eind)s::date[])
-       AS p(post, jaar_begin, jaar_eind) ON p.post = r.budgetpost_id
- CROSS JOIN LATERAL (
-       SELECT COALESCE(r.begindatum, p.jaar_begin) AS b, COALESCE(r.einddatum, p.jaar_eind) AS e
-       ) AS be
- CROSS JOIN LATERAL (
-       SELECT GREATEST(be.e - be.b + 1, 0) AS periode,
-              GREATEST(
-                  LEAST(be.e, p.jaar_eind) - GREATEST(be.b, %(dag)s::date + 1, p.jaar_begin) + 1,
-                  0
-              ) AS dagen
-       ) AS d
+#: :meth:`Reserveringssom.van` in SQL, per budget post and length of period, over the open
+#: reservations of the posts %(posten)s of the years %(jaren)s looking from %(dag)s. Each term
+#: is ``financien_prognoseterm`` (migration financien 0013, also used by the triggers that
+#: keep the sums), an SQL function PostgreSQL inlines; the terms are summed in numeric
+#: (exact, in euros). Also the count that sets a post's kept sums
+#: (:func:`financien.services.prognosesommen_vastleggen`).
+TELLING_SQL = """
+SELECT r.budgetpost_id, t.periode, SUM(t.teller), SUM(r.open_bedrag), COUNT(*)
+  FROM financien_reservering r
+  JOIN unnest(%(posten)s::integer[], %(jaren)s::integer[]) AS p(post, jaar)
+       ON p.post = r.budgetpost_id
+ CROSS JOIN LATERAL financien_prognoseterm(
+       r.bedrag, r.open_bedrag, r.begindatum, r.einddatum, p.jaar, %(dag)s::date) AS t
  -- The posts again as a plain filter, so the planner scans the reservations by post.
  WHERE r.budgetpost_id = ANY(%(posten)s::integer[])
-   AND r.status = %(open)s
+   AND r.status = 'open'
    AND r.open_bedrag > 0
- GROUP BY r.budgetpost_id, d.periode
+ GROUP BY r.budgetpost_id, t.periode
+"""
+
+#: The sums the budget posts %(posten)s keep for %(dag)s; a post without sums for that day
+#: has no row, one with sums but no open reservation a row of NULLs.
+_BEWAARD_SQL = """
+SELECT s.budgetpost_id, t.periode, t.teller, t.open_bedrag, t.aantal
+  FROM financien_prognosestand s
+  LEFT JOIN financien_prognosesom t ON t.budgetpost_id = s.budgetpost_id
+ WHERE s.budgetpost_id = ANY(%(posten)s::integer[]) AND s.dag = %(dag)s::date
 """
 
 
 def _open_reserveringen_sql(
     budgetposten: Sequence[Budgetpost], dag: date
 ) -> dict[int, Reserveringssom]:
-    sql = _RESERVERINGSSOM_SQL.format(
-        reservering=connection.ops.quote_name(Reservering._meta.db_table)
-    )
-    tellers: dict[int, dict[int, int]] = {bp.pk: {} for bp in budgetposten}
-    open_bedrag = dict.fromkeys(tellers, NUL)
-    aantal = dict.fromkeys(tellers, 0)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "posten": [bp.pk for bp in budgetposten],
-                "begin": [date(bp.jaar, 1, 1) for bp in budgetposten],
-                "eind": [date(bp.jaar, 12, 31) for bp in budgetposten],
-                "dag": dag,
-                "open": ReserveringStatus.OPEN,
-            },
-        )
-        for post, periode, teller, open_som, n in cursor.fetchall():
+    tellers: dict[int, dict[int, int]] = {}
+    open_bedrag: dict[int, Decimal] = {}
+    aantal: dict[int, int] = {}
+
+    def optellen(rijen: Sequence[tuple[int, int | None, Decimal, Decimal, int]]) -> None:
+        for post, periode, teller, open_som, n in rijen:
+            tellers.setdefault(post, {})
+            open_bedrag[post] = open_bedrag.get(post, NUL) + (open_som or NUL)
+            aantal[post] = aantal.get(post, 0) + (n or 0)
             if periode and teller:
                 # The sum of the terms in euros, two decimals: exactly the cents' sum.
                 tellers[post][periode] = int(teller.scaleb(2))
-            open_bedrag[post] += open_som
-            aantal[post] += n
+
+    with connection.cursor() as cursor:
+        cursor.execute(_BEWAARD_SQL, {"posten": [bp.pk for bp in budgetposten], "dag": dag})
+        optellen(cursor.fetchall())
+        te_tellen = [bp for bp in budgetposten if bp.pk not in tellers]
+        if te_tellen:
+            cursor.execute(TELLING_SQL, telling_parameters(te_tellen, dag))
+            optellen(cursor.fetchall())
     return {
-        pk: Reserveringssom(tellers=tellers[pk], open_bedrag=open_bedrag[pk], aantal=aantal[pk])
-        for pk in tellers
+        bp.pk: Reserveringssom(
+            tellers=tellers.get(bp.pk, {}),
+            open_bedrag=open_bedrag.get(bp.pk, NUL),
+            aantal=aantal.get(bp.pk, 0),
+        )
+        for bp in budgetposten
+    }
+
+
+def telling_parameters(budgetposten: Sequence[Budgetpost], dag: date) -> dict[str, Any]:
+    """The parameters of :data:`TELLING_SQL`."""
+    return {
+        "posten": [bp.pk for bp in budgetposten],
+        "jaren": [bp.jaar for bp in budgetposten],
+        "dag": dag,
     }
 
 

@@ -68,6 +68,7 @@ from financien.services.jaarovergang import (
     NietDoorgerold,
     reserveringen_doorrollen,
 )
+from financien.services.prognose import prognosesommen_vastleggen
 from financien.services.reserveringen import (
     realisatie_boeken,
     realisatie_crediteren,
@@ -106,6 +107,7 @@ __all__ = [
     "budgetpost_aanmaken",
     "declaratie_boeken",
     "jaar_afsluiten",
+    "prognosesommen_vastleggen",
     "realisatie_boeken",
     "realisatie_crediteren",
     "reservering_boeken",

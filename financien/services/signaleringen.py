@@ -87,6 +87,7 @@ from financien.models import (
 from financien.models.signalering import DREMPEL_MAX, DREMPEL_MIN
 from financien.prognose import euro_tekst
 from financien.services._basis import _eis_budgetbeheer, _opslaan
+from financien.services.prognose import prognosesommen_vastleggen
 from kern.audit import audit_vastleggen, momentopname
 from kern.constants import AuditActie, Rol, Wet
 from kern.exceptions import Conflict, DomeinFout, van_validation_error
@@ -298,6 +299,8 @@ def _budgetpost_metingen(
     if not posten:
         return []
     drempels = drempels_van({bp.gemeente_id for bp in posten})
+    # The forecast's sums of open reservations, counted once a day per post and kept since.
+    prognosesommen_vastleggen(posten, vandaag or timezone.localdate())
     standen = selectors.budgetstanden_voor(posten)
     prognoses = selectors.prognoses_voor(posten, standen=standen, vandaag=vandaag)
     metingen: list[_Meting] = []

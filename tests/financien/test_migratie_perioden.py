@@ -17,10 +17,12 @@ VOOR = [("financien", "0009_signalering_mail_constraints")]
 NA = [("financien", "0010_reserveringsperiode")]
 
 
-def _migreren(doel: list[tuple[str, str]]) -> None:
+def _migreren(doel: list[tuple[str, str]] | None = None) -> None:
+    """Migrate to ``doel``; None: to the latest migrations (where the other tests expect the
+    database)."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(doel)
+    executor.migrate(doel if doel is not None else executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,13 +62,15 @@ def test_bestaande_reserveringen_krijgen_hun_huidige_periode(budgethouder, budge
     )
     eerste = {r.pk: r.boekingen.order_by("pk").first().pk for r in (met, zonder, later)}
 
-    _migreren(VOOR)
-    _migreren(NA)
-
-    rijen = {
-        r.reservering_id: (r.boeking_id, r.begindatum, r.einddatum)
-        for r in Reserveringsperiode.objects.all()
-    }
+    try:
+        _migreren(VOOR)
+        _migreren(NA)
+        rijen = {
+            r.reservering_id: (r.boeking_id, r.begindatum, r.einddatum)
+            for r in Reserveringsperiode.objects.all()
+        }
+    finally:
+        _migreren()
     # Without a period: no row. With one: the current period, on the first transfer that
     # names the reservation (for "later" the history before the migration is not known).
     assert rijen == {

@@ -402,7 +402,9 @@ def test_prognose_boven_het_budget(met_budget, aanbieder):
 
 def test_evalueren_in_een_vast_aantal_queries(budgethouder, amsterdam, met_budget, aanbieder):
     """Two savepoint statements and nine reads, whatever the number of subjects (plus one
-    insert in a savepoint per alert raised, measured here on a second run that raises none)."""
+    insert in a savepoint per alert raised, measured here on a second run that raises none).
+    On PostgreSQL one read more: whether the budget posts keep their forecast sums for the
+    day (they count them on the first run and read them on the second)."""
     reserveer(met_budget, aanbieder, "1000.00", "t1")
     BestedingsruimteFactory(zorgaanbieder=aanbieder, gemeente=amsterdam, jaar=2026)
 
@@ -426,7 +428,7 @@ def test_evalueren_in_een_vast_aantal_queries(budgethouder, amsterdam, met_budge
         )
         reserveer(bp, aanbieder, "10.00", f"t-{bp.pk}")
         posten.append(bp)
-    assert tel(posten) == een == 11
+    assert tel(posten) == een == (12 if connection.vendor == "postgresql" else 11)
 
 
 def test_boeken_doet_geen_query_voor_de_signaleringen(met_budget, aanbieder, monkeypatch):
