@@ -4,6 +4,7 @@ selector over the ledger, on a peildatum in the past and looking from today."""
 from __future__ import annotations
 
 import importlib
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -119,6 +120,29 @@ def test_prognose_berekenen_uitgewerkt():
 
 bedragen = st.decimals(min_value=0, max_value=Decimal("1000000"), places=2)
 dagen_in_2026 = st.dates(min_value=date(2025, 6, 1), max_value=date(2027, 12, 31))
+
+
+_bron = itertools.count()
+
+
+def reserveringen_invoegen(budgetpost, aanbieder, lijst: list[p.OpenReservering]) -> None:
+    """Insert reservations with these amounts and periods straight into the table (one
+    statement), each for a toewijzing of its own."""
+    Reservering.objects.bulk_create(
+        Reservering(
+            budgetpost=budgetpost,
+            jaar=budgetpost.jaar,
+            zorgaanbieder=aanbieder,
+            bron_type="toewijzing",
+            bron_id=f"r{next(_bron)}",
+            bedrag=r.bedrag,
+            gerealiseerd_bedrag=r.bedrag - r.open_bedrag,
+            open_bedrag=r.open_bedrag,
+            begindatum=r.begindatum,
+            einddatum=r.einddatum,
+        )
+        for r in lijst
+    )
 
 
 @st.composite
@@ -411,22 +435,8 @@ def test_de_sql_som_van_de_open_reserveringen_is_die_van_python(
     give exactly what Reserveringssom.van gives on the same reservations (the reference),
     for posts of different years in the same query (each counts its own year's days)."""
     Reservering.objects.filter(budgetpost__in=[budgetpost, budgetpost_2027]).delete()
-    Reservering.objects.bulk_create(
-        Reservering(
-            budgetpost=bp,
-            jaar=bp.jaar,
-            zorgaanbieder=aanbieder,
-            bron_type="toewijzing",
-            bron_id=f"r{bp.jaar}-{i}",
-            bedrag=r.bedrag,
-            gerealiseerd_bedrag=r.bedrag - r.open_bedrag,
-            open_bedrag=r.open_bedrag,
-            begindatum=r.begindatum,
-            einddatum=r.einddatum,
-        )
-        for bp, lijst in ((budgetpost, reserveringen), (budgetpost_2027, volgend_jaar))
-        for i, r in enumerate(lijst)
-    )
+    reserveringen_invoegen(budgetpost, aanbieder, reserveringen)
+    reserveringen_invoegen(budgetpost_2027, aanbieder, volgend_jaar)
     sql = prognose_selectors._open_reserveringen_sql([budgetpost, budgetpost_2027], peildatum)
     assert sql[budgetpost.pk] == p.Reserveringssom.van(
         reserveringen, jaar=2026, peildatum=peildatum

@@ -6,7 +6,6 @@ counting, and a count never misses a booking running at the same time."""
 from __future__ import annotations
 
 import importlib
-import itertools
 import threading
 import time
 from datetime import date
@@ -23,7 +22,11 @@ from financien import selectors, services
 from financien.models import Prognosesom, Prognosestand, Rekening, Reservering
 from financien.selectors.grootboek import _prognosesommen_controleren
 from tests.financien.conftest import D
-from tests.financien.test_prognose import dagen_in_2026, open_reserveringen
+from tests.financien.test_prognose import (
+    dagen_in_2026,
+    open_reserveringen,
+    reserveringen_invoegen,
+)
 
 prognose_selectors = importlib.import_module("financien.selectors.prognose")
 
@@ -44,27 +47,6 @@ def _referentie(budgetpost, dag: date) -> p.Reserveringssom:
     )
 
 
-_bron = itertools.count()
-
-
-def _invoegen(budgetpost, aanbieder, lijst: list[p.OpenReservering]) -> None:
-    Reservering.objects.bulk_create(
-        Reservering(
-            budgetpost=budgetpost,
-            jaar=budgetpost.jaar,
-            zorgaanbieder=aanbieder,
-            bron_type="toewijzing",
-            bron_id=f"r{next(_bron)}",
-            bedrag=r.bedrag,
-            gerealiseerd_bedrag=r.bedrag - r.open_bedrag,
-            open_bedrag=r.open_bedrag,
-            begindatum=r.begindatum,
-            einddatum=r.einddatum,
-        )
-        for r in lijst
-    )
-
-
 @pytest.mark.django_db
 @settings(
     max_examples=40,
@@ -82,13 +64,13 @@ def test_de_bewaarde_sommen_volgen_elke_wijziging_van_de_reserveringen(
     Prognosesom.objects.all().delete()
     Prognosestand.objects.all().delete()
     Reservering.objects.filter(budgetpost__in=posten).delete()
-    _invoegen(budgetpost, aanbieder, eerst)
+    reserveringen_invoegen(budgetpost, aanbieder, eerst)
     assert services.prognosesommen_vastleggen(posten, dag) == sorted(bp.pk for bp in posten)
     for _ in range(data.draw(st.integers(min_value=1, max_value=6), label="stappen")):
         bestaand = list(Reservering.objects.filter(budgetpost__in=posten).order_by("pk"))
         soort = data.draw(st.sampled_from(["invoegen", "wijzigen", "verplaatsen", "verwijderen"]))
         if soort == "invoegen" or not bestaand:
-            _invoegen(
+            reserveringen_invoegen(
                 data.draw(st.sampled_from(posten)),
                 aanbieder,
                 data.draw(st.lists(open_reserveringen(), min_size=1, max_size=4)),
