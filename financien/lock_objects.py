@@ -41,6 +41,26 @@ def begrotingsjaar_delen(begrotingsjaar_id: int) -> bool:
     )
 
 
+def begrotingsjaar_delen_van(gemeente_id: int, jaar: int) -> bool | None:
+    """:func:`begrotingsjaar_delen` for a gemeente's budget year, found and locked in one
+    query; None (nothing locked) when the gemeente has no budget year ``jaar`` yet."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT afgesloten FROM {Begrotingsjaar._meta.db_table} "
+                "WHERE gemeente_id = %s AND jaar = %s FOR SHARE",
+                [gemeente_id, jaar],
+            )
+            rij = cursor.fetchone()
+        return None if rij is None else bool(rij[0])
+    afgesloten = (
+        Begrotingsjaar.objects.filter(gemeente_id=gemeente_id, jaar=jaar)
+        .values_list("afgesloten", flat=True)
+        .first()
+    )
+    return None if afgesloten is None else bool(afgesloten)
+
+
 def begrotingsjaar_vergrendelen(begrotingsjaar_id: int) -> Begrotingsjaar:
     """Lock a budget year exclusively (to close it): waits for bookings holding it shared."""
     return Begrotingsjaar.objects.select_for_update().get(pk=begrotingsjaar_id)

@@ -285,6 +285,16 @@ def _jaar_id(gemeente_id: int, jaar: int) -> int:
     return begrotingsjaar.pk
 
 
+def _jaar_delen(gemeente_id: int, jaar: int) -> bool:
+    """Lock a gemeente's budget year shared and return whether it is closed
+    (:func:`financien.lock_objects.begrotingsjaar_delen`): one query when the year exists,
+    else it is made first."""
+    afgesloten = lock_objects.begrotingsjaar_delen_van(gemeente_id, jaar)
+    if afgesloten is None:
+        afgesloten = lock_objects.begrotingsjaar_delen(_jaar_id(gemeente_id, jaar))
+    return afgesloten
+
+
 def _jaar_afgesloten_fout(jaar: int) -> DomeinFout:
     return DomeinFout(
         f"Het begrotingsjaar {jaar} is afgesloten: er kan niet meer op worden gereserveerd "

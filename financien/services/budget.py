@@ -35,6 +35,7 @@ from financien.services._basis import (
     _eis_budgetbeheer,
     _idempotent,
     _jaar_afgesloten_fout,
+    _jaar_delen,
     _jaar_id,
     _opslaan,
     _sleutel,
@@ -96,8 +97,7 @@ def budgetpost_aanmaken(
         budgetpost.full_clean()
     except ValidationError as exc:
         raise van_validation_error(exc) from exc
-    jaar_id = _jaar_id(gemeente.pk, jaar)
-    if lock_objects.begrotingsjaar_delen(jaar_id):
+    if _jaar_delen(gemeente.pk, jaar):
         raise _jaar_afgesloten_fout(jaar)
     try:
         with transaction.atomic():
@@ -231,9 +231,7 @@ def _budget_wijzigen(
     )
 
     def uitvoeren() -> Boeking:
-        afgesloten = lock_objects.begrotingsjaar_delen(
-            _jaar_id(budgetpost.gemeente_id, budgetpost.jaar)
-        )
+        afgesloten = _jaar_delen(budgetpost.gemeente_id, budgetpost.jaar)
         rekeningen = _vergrendel(
             Q(budgetpost_id=budgetpost.pk)
             & Q(soort__in=[RekeningSoort.BEGROTING, RekeningSoort.BESCHIKBAAR])

@@ -42,7 +42,7 @@ from financien.models import Boeking, Budgetpost, Rekening, Reservering, Reserve
 from financien.services._basis import (
     _boeken,
     _bron,
-    _jaar_id,
+    _jaar_delen,
     _rekening_verkrijgen,
     _Rekeningen,
     _sleutel,
@@ -244,7 +244,7 @@ def declaratie_boeken(
     bronnen = {t for t, _ in netto}
     jaren = {j for _, j in netto}
     for jaar in sorted(jaren):
-        lock_objects.begrotingsjaar_delen(_jaar_id(gemeente_id, jaar))
+        _jaar_delen(gemeente_id, jaar)
     reserveringen = {
         (r.bron_id, r.jaar): r for r in _RESERVERINGEN_VERGRENDELEN(bronnen=bronnen, jaren=jaren)
     }

@@ -20,7 +20,7 @@ from financien.services._basis import (
     _bron,
     _idempotent,
     _jaar_afgesloten_fout,
-    _jaar_id,
+    _jaar_delen,
     _rekening_verkrijgen,
     _sleutel,
     _vergrendel,
@@ -136,9 +136,7 @@ def reservering_boeken(
     )
 
     def uitvoeren() -> Boeking:
-        afgesloten = lock_objects.begrotingsjaar_delen(
-            _jaar_id(budgetpost.gemeente_id, budgetpost.jaar)
-        )
+        afgesloten = _jaar_delen(budgetpost.gemeente_id, budgetpost.jaar)
         rekeningen = _vergrendel(
             Q(budgetpost_id=budgetpost.pk)
             & Q(soort__in=[RekeningSoort.BESCHIKBAAR, RekeningSoort.GERESERVEERD])
@@ -253,9 +251,7 @@ def reservering_wijzigen(
         budgetpost = Budgetpost.objects.only("pk", "gemeente_id", "jaar").get(
             pk=reservering.budgetpost_id
         )
-        afgesloten = lock_objects.begrotingsjaar_delen(
-            _jaar_id(budgetpost.gemeente_id, budgetpost.jaar)
-        )
+        afgesloten = _jaar_delen(budgetpost.gemeente_id, budgetpost.jaar)
         res = _vergrendel_reservering(reservering)
         rekeningen = _vergrendel(
             Q(budgetpost_id=budgetpost.pk)
