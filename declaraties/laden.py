@@ -12,13 +12,14 @@ The queries, per message:
 3. the approved debits the credits of the message refer to;
 4. the keys of the approved, not credited debits on those toewijzingen (TR389);
 5. which ReferentieNummers of the message this provider used before (TR314);
-6. whether the BerichtIdentificatie (TR056) or 7. the DeclaratieNummer (TR333) was used
-   before, and 8. the latest DeclaratiePeriode (TR318);
-9. the Ontvanger among the CBS gemeentecodes; 10. the message's products in the wet's list;
-   11. the provider's contract tariffs for this gemeente; 12. the rules the gemeente switched
+6. in one query of three index look-ups: whether the BerichtIdentificatie (TR056) or the
+   DeclaratieNummer (TR333) was used before, and the latest DeclaratiePeriode (TR318);
+7. the Ontvanger among the CBS gemeentecodes; 8. the message's products in the wet's list;
+   9. the provider's contract tariffs for this gemeente; 10. the rules the gemeente switched
    off.
 
-Only declarations that count as sent (``Declaratie.geteld``) take part in 5-8.
+Only declarations that count as sent (``Declaratie.geteld``) take part in 5 and 6, except
+for the BerichtIdentificatie, which no earlier declaration of the provider may have had.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Exists, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from contracten.constants import CONTRACT_LOPEND
@@ -165,23 +166,36 @@ _BEKENDE_REFERENTIES = VasteQuery(
         referentienummer__any=referenties,
     ).values_list("referentienummer", flat=True)
 )
-_BEKENDE_IDENTIFICATIES = VasteQuery(
-    lambda zorgaanbieder_id, identificatie: Declaratie.objects.filter(
-        zorgaanbieder_id=zorgaanbieder_id, berichtidentificatie=identificatie
-    ).values_list("berichtidentificatie", flat=True)
-)
-_BEKENDE_NUMMERS = VasteQuery(
-    lambda zorgaanbieder_id, wet, nummer: Declaratie.objects.filter(
-        zorgaanbieder_id=zorgaanbieder_id, wet=wet, geteld=True, declaratienummer=nummer
-    ).values_list("declaratienummer", flat=True)
-)
-_VORIGE_PERIODE = VasteQuery(
-    lambda zorgaanbieder_id, wet, gemeente_id: (
-        Declaratie.objects.filter(
-            zorgaanbieder_id=zorgaanbieder_id, wet=wet, geteld=True, gemeente_id=gemeente_id
+#: What this provider declared before that the message's header and declaration are checked
+#: against, in one query of three index look-ups: whether the BerichtIdentificatie is known
+#: (TR056), whether the DeclaratieNummer is (TR333), and the latest period declared to this
+#: gemeente under this law (TR318).
+_EERDERE_DECLARATIES = VasteQuery(
+    lambda zorgaanbieder_id, wet, gemeente_id, identificatie, nummer: (
+        Zorgaanbieder.objects.filter(pk=zorgaanbieder_id)
+        .annotate(
+            identificatie_bekend=Exists(
+                Declaratie.objects.filter(
+                    zorgaanbieder_id=zorgaanbieder_id, berichtidentificatie=identificatie
+                )
+            ),
+            nummer_bekend=Exists(
+                Declaratie.objects.filter(
+                    zorgaanbieder_id=zorgaanbieder_id,
+                    wet=wet,
+                    geteld=True,
+                    declaratienummer=nummer,
+                )
+            ),
+            vorige_periode=Subquery(
+                Declaratie.objects.filter(
+                    zorgaanbieder_id=zorgaanbieder_id, wet=wet, geteld=True, gemeente_id=gemeente_id
+                )
+                .order_by("-periode_begin")
+                .values("periode_begin")[:1]
+            ),
         )
-        .order_by("-periode_begin")
-        .values_list("periode_begin", flat=True)[:1]
+        .values_list("identificatie_bekend", "nummer_bekend", "vorige_periode")
     )
 )
 # Only what the message names: the CBS list and the catalogue are long, a message holds one
@@ -302,23 +316,22 @@ def context_laden(
     # 4. Keys of open approved debits (TR389).
     open_debetten = _OPEN_DEBETTEN(toewijzingen=toewijzing_pks)
 
-    # 5-8. Earlier declarations of this provider.
+    # 5-6. Earlier declarations of this provider.
     bekende_referenties = set(
         _BEKENDE_REFERENTIES(zorgaanbieder_id=zorgaanbieder.pk, wet=wet, referenties=referenties)
     )
-    bekende_identificaties = set(
-        _BEKENDE_IDENTIFICATIES(
-            zorgaanbieder_id=zorgaanbieder.pk, identificatie=bericht.header.identificatie
-        )
+    eerder = _EERDERE_DECLARATIES.eerste(
+        zorgaanbieder_id=zorgaanbieder.pk,
+        wet=wet,
+        gemeente_id=gemeente.pk,
+        identificatie=bericht.header.identificatie,
+        nummer=decl.declaratie_nummer,
     )
-    bekende_nummers = set(
-        _BEKENDE_NUMMERS(zorgaanbieder_id=zorgaanbieder.pk, wet=wet, nummer=decl.declaratie_nummer)
-    )
-    vorige_periode = _VORIGE_PERIODE.eerste(
-        zorgaanbieder_id=zorgaanbieder.pk, wet=wet, gemeente_id=gemeente.pk
-    )
+    identificatie_bekend, nummer_bekend, vorige_periode = eerder or (False, False, None)
+    bekende_identificaties = {bericht.header.identificatie} if identificatie_bekend else set()
+    bekende_nummers = {decl.declaratie_nummer} if nummer_bekend else set()
 
-    # 9-12. Reference data and the provider's tariffs.
+    # 7-10. Reference data and the provider's tariffs.
     gemeentecodes = _GEMEENTECODES(code=bericht.header.ontvanger)
     producten = _PRODUCTEN(
         wet=wet, codes={p.product_code for c in decl.clienten for p in c.prestaties}

@@ -409,10 +409,16 @@ def _antwoord_bewaren(declaratie: Declaratie, antwoord: Bericht325) -> None:
 
 
 def _declaratie_status(
-    declaratie: Declaratie, naar: str, *, door: Gebruiker | None, reden: str = ""
+    declaratie: Declaratie,
+    naar: str,
+    *,
+    door: Gebruiker | None,
+    reden: str = "",
+    ook: Sequence[str] = (),
 ) -> None:
     """The one way a declaration changes status: checked against the transitions table,
-    recorded in its history."""
+    recorded in its history. ``ook``: other fields the caller set, saved with the status in
+    the same update."""
     van = declaratie.status
     if naar not in DECLARATIE_TRANSITIES[van]:
         raise DomeinFout(
@@ -421,7 +427,7 @@ def _declaratie_status(
             code="statusovergang_ongeldig",
         )
     declaratie.status = naar
-    declaratie.save(update_fields=["status"])
+    declaratie.save(update_fields=["status", *ook])
     DeclaratieStatusWijziging.objects.create(
         declaratie=declaratie,
         van_status=van,
@@ -518,16 +524,18 @@ def _afronden(
     else:
         declaratie.totaal_toegekend_bedrag = Decimal(0)
     declaratie.beantwoord_op = timezone.now()
-    declaratie.save(
-        update_fields=[
+    _declaratie_status(
+        declaratie,
+        DeclaratieStatus.BEANTWOORD,
+        door=door,
+        ook=[
             "antwoord",
             "antwoord_inhoud",
             "totaal_toegekend_bedrag",
             "retourcode",
             "beantwoord_op",
-        ]
+        ],
     )
-    _declaratie_status(declaratie, DeclaratieStatus.BEANTWOORD, door=door)
 
 
 def _boeken(
@@ -670,14 +678,12 @@ def _technisch_afkeuren(
             resultaat, identificatie=nieuwe_berichtidentificatie(), dagtekening=timezone.localdate()
         ),
     )
-    declaratie.save(
-        update_fields=["antwoord", "antwoord_inhoud", "totaal_toegekend_bedrag", "beantwoord_op"]
-    )
     _declaratie_status(
         declaratie,
         DeclaratieStatus.TECHNISCH_AFGEKEURD,
         door=None,
         reden="Niveau 2 (regels binnen het bericht): retourcode 0001.",
+        ook=["antwoord", "antwoord_inhoud", "totaal_toegekend_bedrag", "beantwoord_op"],
     )
     audit_vastleggen(
         gebruiker=None,

@@ -54,7 +54,12 @@ def eis_berichtrol(door: Gebruiker | None) -> None:
 
 _GEMEENTE = VasteQuery(lambda code: Gemeente.objects.filter(code=code)[:1])
 _INKOMEND_VERGRENDELD = VasteQuery(
-    lambda pk: InkomendBericht.objects.select_for_update().defer("inhoud").filter(pk=pk)
+    lambda pk: (
+        InkomendBericht.objects.select_for_update(of=("self",))
+        .select_related("gemeente")
+        .defer("inhoud")
+        .filter(pk=pk)
+    )
 )
 
 
@@ -64,7 +69,8 @@ def gemeente_met_code(code: str) -> Gemeente | None:
 
 
 def inkomend_vergrendelen(pk: int) -> InkomendBericht:
-    """Lock an inbound message and read it without its content (``inhoud`` loads on access)."""
+    """Lock an inbound message and read it with its gemeente (which a handler needs; not
+    locked) but without its content (``inhoud`` loads on access)."""
     rijen = _INKOMEND_VERGRENDELD(pk=pk)
     if not rijen:
         raise InkomendBericht.DoesNotExist(f"Inkomend bericht {pk} bestaat niet.")

@@ -305,3 +305,48 @@ def test_the_row_class_of_the_intake_has_exactly_the_columns_of_prestatie():
     from declaraties.services.intake import Prestatieregel, _prestatievelden
 
     assert {f.name for f in fields(Prestatieregel)} == {f.attname for f in _prestatievelden()}
+
+
+def test_the_context_knows_the_providers_earlier_declarations(ds):
+    """The loader's one query about earlier declarations (TR056, TR333, TR318): the
+    BerichtIdentificatie of any earlier 323 of the provider, its DeclaratieNummers in this
+    wet, and the latest period it declared to this gemeente; none before the first."""
+    from declaraties.laden import context_laden
+
+    def context(**kwargs):
+        return context_laden(
+            bericht=ds.bericht([ds.prestatie("X1")], **kwargs),
+            gemeente=ds.scene.gemeente,
+            zorgaanbieder=ds.scene.aanbieder,
+            wet="wmo",
+            ontvangstdatum=ONTVANGEN_OP.date(),
+        ).context
+
+    leeg = context(identificatie="EERSTE", nummer="N1")
+    assert (
+        leeg.bekende_berichtidentificaties,
+        leeg.bekende_declaratienummers,
+        leeg.vorige_declaratieperiode,
+    ) == (frozenset(), frozenset(), None)
+    _ontvang(ds.xml([ds.prestatie("K1", uren=1)], identificatie="EERSTE", nummer="N1"))
+    _ontvang(
+        ds.xml(
+            [ds.prestatie("K2", uren=1, periode=NOVEMBER_)],
+            identificatie="TWEEDE",
+            nummer="N2",
+            periode=NOVEMBER_,
+        )
+    )
+    # A known identificatie with a new number, and the other way round.
+    identificatie = context(identificatie="EERSTE", nummer="N9")
+    assert (
+        identificatie.bekende_berichtidentificaties,
+        identificatie.bekende_declaratienummers,
+        identificatie.vorige_declaratieperiode,
+    ) == (frozenset({"EERSTE"}), frozenset(), NOVEMBER_[0])
+    nummer = context(identificatie="DERDE", nummer="N2")
+    assert (
+        nummer.bekende_berichtidentificaties,
+        nummer.bekende_declaratienummers,
+        nummer.vorige_declaratieperiode,
+    ) == (frozenset(), frozenset({"N2"}), NOVEMBER_[0])
