@@ -33,6 +33,9 @@ need the role budgethouder or beoordelaar, and a second person approves them.
 or a provider's spending queues their alerts for evaluation after its commit
 (:mod:`financien.services.signaleringen`); :func:`reserveringen_doorrollen` carries open
 reservations running into the next year over to it (:mod:`financien.services.jaarovergang`).
+The evaluation of a budget post's forecast reads the sums of its open reservations that the
+post keeps for the day (:mod:`financien.models.prognose`): :func:`prognosesommen_vastleggen`
+counts them once a day, triggers on the reservation table keep them up to date since.
 
 **Money.** Amounts are ``Decimal`` euros with at most two decimals (an amount with more is
 refused, not rounded: a ledger does not guess). Budgets are soft: ``beschikbaar`` may go
