@@ -48,6 +48,7 @@ import multiprocessing
 import os
 import pstats
 import re
+import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -436,6 +437,14 @@ def main(argv: list[str] | None = None) -> int:
         f"bericht: mediaan {_nl(1000 * tijden[len(tijden) // 2])} ms, "
         f"max {_nl(1000 * tijden[-1])} ms"
     )
+    if len(set(regels_per)) > 1:
+        # Where batching would help: what a message costs whatever its lines, and per line.
+        per_regel, vast = statistics.linear_regression(regels_per, [s for _, _, s in metingen])
+        print(
+            f"Tijd per bericht (b) ≈ {_nl(1000 * vast, 1)} ms vast + "
+            f"{_nl(1e6 * per_regel)} µs per prestatie (kleinste kwadraten); het vaste deel is "
+            f"{_nl(100 * vast * len(metingen) / pijplijn)} % van (b)"
+        )
     piek_mib = uitkomst["piek_kib"] / 1024
     print(
         f"Geheugen (b): piek {_nl(piek_mib)} MiB RSS (VmHWM van het proces; "

@@ -86,6 +86,11 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
     queries = re.search(r"Queries per bericht \(b\): min (\d+), max (\d+) bij 66-333", tekst)
     assert queries is not None, tekst
     assert int(queries.group(2)) - int(queries.group(1)) <= 8, queries.group(0)
+    # The time per message split into a fixed part and a part per line.
+    deling = re.search(
+        r"Tijd per bericht \(b\) ≈ ([\d.,]+) ms vast \+ ([\d.,-]+) µs per prestatie", tekst
+    )
+    assert deling is not None, tekst
     # --opruimen dropped the benchmark's database, and its copy for (b‖) is always dropped.
     beheer = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(beheer) as pg:
