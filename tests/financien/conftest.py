@@ -9,13 +9,28 @@ import pytest
 
 from contracten.models import Zorgaanbieder
 from financien import selectors, services
-from financien.models import Budgetpost
+from financien.models import Budgetpost, Reservering
 from kern.models import Gebruiker
 from tests.factories import GebruikerFactory, ZorgaanbiederFactory
 
 
 def D(waarde: str | int) -> Decimal:
     return Decimal(str(waarde))
+
+
+def reserveer(budgetpost, aanbieder, bedrag: str, bron: str, **kwargs) -> Reservering:
+    """Book a reservation of ``bedrag`` for source ``bron`` (other arguments of
+    reservering_boeken as keywords) and return it."""
+    boeking = services.reservering_boeken(
+        door=None,
+        budgetpost=budgetpost,
+        zorgaanbieder=aanbieder,
+        bedrag=D(bedrag),
+        bron_id=bron,
+        idempotentiesleutel=f"res-{bron}-{budgetpost.jaar}",
+        **kwargs,
+    )
+    return Reservering.objects.get(pk=boeking.reservering_id)
 
 
 def stand(budgetpost: Budgetpost, **kwargs) -> dict[str, Decimal]:

@@ -15,23 +15,10 @@ from kern.constants import AuditActie
 from kern.exceptions import DomeinFout
 from kern.models import AuditRecord
 from tests.factories import GebruikerFactory, categorie
-from tests.financien.conftest import D, stand
+from tests.financien.conftest import D, reserveer, stand
 from tests.utils import NietsVeranderd
 
 pytestmark = pytest.mark.django_db
-
-
-def reserveer(budgetpost, aanbieder, bedrag: str, bron: str, **kwargs) -> Reservering:
-    boeking = services.reservering_boeken(
-        door=None,
-        budgetpost=budgetpost,
-        zorgaanbieder=aanbieder,
-        bedrag=D(bedrag),
-        bron_id=bron,
-        idempotentiesleutel=f"res-{bron}-{budgetpost.jaar}",
-        **kwargs,
-    )
-    return Reservering.objects.get(pk=boeking.reservering_id)
 
 
 # --- The period of a reservation --------------------------------------------------------------

@@ -21,7 +21,7 @@ from financien import prognose as p
 from financien import selectors, services
 from financien.models import Prognosesom, Prognosestand, Rekening, Reservering
 from financien.selectors.grootboek import _prognosesommen_controleren
-from tests.financien.conftest import D
+from tests.financien.conftest import D, reserveer
 from tests.financien.test_prognose import (
     dagen_in_2026,
     open_reserveringen,
@@ -104,24 +104,12 @@ def test_de_bewaarde_sommen_volgen_elke_wijziging_van_de_reserveringen(
         assert gelezen[bp.pk] == _referentie(bp, dag)
 
 
-def _reserveer(budgetpost, aanbieder, bedrag: str, bron: str, **periode):
-    return services.reservering_boeken(
-        door=None,
-        budgetpost=budgetpost,
-        zorgaanbieder=aanbieder,
-        bedrag=D(bedrag),
-        bron_id=bron,
-        idempotentiesleutel=bron,
-        **periode,
-    )
-
-
 @pytest.mark.django_db
 def test_de_diensten_houden_de_sommen_bij(budgetpost, aanbieder):
     """Every service that writes reservations (reserve, change amount and period, realise,
     credit, release, book a declaration) leaves the kept sums equal to the count; the full
     ledger check agrees after each."""
-    r1 = _reserveer(budgetpost, aanbieder, "3650.00", "t1").reservering
+    r1 = reserveer(budgetpost, aanbieder, "3650.00", "t1")
     assert services.prognosesommen_vastleggen([budgetpost], DAG) == [budgetpost.pk]
 
     def klopt() -> None:
@@ -131,14 +119,14 @@ def test_de_diensten_houden_de_sommen_bij(budgetpost, aanbieder):
         ] == _referentie(budgetpost, DAG)
 
     klopt()
-    r2 = _reserveer(
+    r2 = reserveer(
         budgetpost,
         aanbieder,
         "7300.00",
         "t2",
         begindatum=date(2026, 3, 1),
         einddatum=date(2027, 2, 28),
-    ).reservering
+    )
     klopt()
     services.reservering_wijzigen(
         door=None,
@@ -189,7 +177,7 @@ def test_de_diensten_houden_de_sommen_bij(budgetpost, aanbieder):
 
 @pytest.mark.django_db
 def test_een_andere_dag_telt_opnieuw_en_een_vervalste_som_wordt_gevonden(budgetpost, aanbieder):
-    _reserveer(budgetpost, aanbieder, "3650.00", "t1")
+    reserveer(budgetpost, aanbieder, "3650.00", "t1")
     services.prognosesommen_vastleggen([budgetpost], DAG)
     # Kept for 30 June: read as kept (a falsified sum shows), while another day counts.
     Prognosesom.objects.filter(budgetpost=budgetpost).update(teller=D("1.00"))
@@ -238,12 +226,12 @@ def test_een_boeking_tijdens_de_telling_wacht_en_telt_daarna_mee(
     monkeypatch.setattr(
         "financien.services.reserveringen.signaleren_na_commit", lambda **kwargs: None
     )
-    _reserveer(budgetpost, aanbieder, "1000.00", "t1")
+    reserveer(budgetpost, aanbieder, "1000.00", "t1")
     fout: list[BaseException] = []
 
     def boek() -> None:
         try:
-            _reserveer(budgetpost, aanbieder, "2000.00", "t2")
+            reserveer(budgetpost, aanbieder, "2000.00", "t2")
         except BaseException as exc:  # reported below
             fout.append(exc)
         finally:
@@ -269,7 +257,7 @@ def test_een_post_met_een_lopende_boeking_wordt_later_geteld(budgetpost, aanbied
     monkeypatch.setattr(
         "financien.services.reserveringen.signaleren_na_commit", lambda **kwargs: None
     )
-    _reserveer(budgetpost, aanbieder, "1000.00", "t1")
+    reserveer(budgetpost, aanbieder, "1000.00", "t1")
     vast, los = threading.Event(), threading.Event()
 
     def houd_vast() -> None:
