@@ -12,6 +12,7 @@ from financien import services
 from financien.constants import RekeningSoort
 from financien.models import Boeking, Budgetpost, Rekening, Reservering
 from tests.financien.conftest import D
+from tests.financien.conftest import reserveer as conftest_reserveer
 
 GEMEENTE_IBAN = "NL14BNGH0285001234"
 GEMEENTE_BIC = "BNGHNL2G"
@@ -21,16 +22,10 @@ UITVOERING = date(2026, 8, 3)
 def reserveer(
     budgetpost: Budgetpost, aanbieder: Zorgaanbieder, bedrag: str, bron: str
 ) -> Reservering:
-    boeking = services.reservering_boeken(
-        door=None,
-        budgetpost=budgetpost,
-        zorgaanbieder=aanbieder,
-        bedrag=D(bedrag),
-        bron_id=bron,
-        idempotentiesleutel=f"reservering:{bron}:{budgetpost.jaar}",
-        boekdatum=date(budgetpost.jaar, 1, 15),
+    """A reservation booked on 15 January of the post's year."""
+    return conftest_reserveer(
+        budgetpost, aanbieder, bedrag, bron, boekdatum=date(budgetpost.jaar, 1, 15)
     )
-    return Reservering.objects.get(pk=boeking.reservering_id)
 
 
 def realiseer(reservering: Reservering, bedrag: str, bron: str, dag: date) -> Boeking:

@@ -25,6 +25,7 @@ from kern.exceptions import DomeinFout
 from kern.models import AuditRecord
 from tests.factories import BestedingsruimteFactory, GebruikerFactory
 from tests.financien.conftest import D
+from tests.financien.conftest import reserveer as conftest_reserveer
 from tests.utils import NietsVeranderd
 
 pytestmark = pytest.mark.django_db
@@ -58,16 +59,7 @@ def reserveer(budgetpost, aanbieder, bedrag: str, bron: str, **kwargs) -> Reserv
     """Book a reservation; on 15 April 2026 unless told, so no forecast here depends on the
     day the tests run (the trend of 31 March looks at January to March)."""
     kwargs.setdefault("boekdatum", date(2026, 4, 15))
-    boeking = services.reservering_boeken(
-        door=None,
-        budgetpost=budgetpost,
-        zorgaanbieder=aanbieder,
-        bedrag=D(bedrag),
-        bron_id=bron,
-        idempotentiesleutel=f"res-{bron}-{budgetpost.jaar}",
-        **kwargs,
-    )
-    return Reservering.objects.get(pk=boeking.reservering_id)
+    return conftest_reserveer(budgetpost, aanbieder, bedrag, bron, **kwargs)
 
 
 def evalueer(budgetpost, **kwargs) -> list[Signalering]:
