@@ -21,29 +21,12 @@ from django.db.models import Q, QuerySet
 from financien.models import Begrotingsjaar, Betaalbatch, Betaalrekening, Rekening, Reservering
 
 
-def begrotingsjaar_delen(begrotingsjaar_id: int) -> bool:
-    """Lock a budget year against closing (FOR SHARE: bookings in the same year do not wait
-    for each other) and return whether it is closed.
+def begrotingsjaar_delen(gemeente_id: int, jaar: int) -> bool | None:
+    """Lock a gemeente's budget year ``jaar`` against closing (FOR SHARE: bookings in the same
+    year do not wait for each other), found and locked in one query, and return whether it is
+    closed; None (nothing locked) when the gemeente has no such year yet.
 
     On databases without row locks (SQLite: one writer at a time) a plain read."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT afgesloten FROM {Begrotingsjaar._meta.db_table} WHERE id = %s FOR SHARE",
-                [begrotingsjaar_id],
-            )
-            rij = cursor.fetchone()
-        if rij is None:
-            raise Begrotingsjaar.DoesNotExist
-        return bool(rij[0])
-    return bool(
-        Begrotingsjaar.objects.values_list("afgesloten", flat=True).get(pk=begrotingsjaar_id)
-    )
-
-
-def begrotingsjaar_delen_van(gemeente_id: int, jaar: int) -> bool | None:
-    """:func:`begrotingsjaar_delen` for a gemeente's budget year, found and locked in one
-    query; None (nothing locked) when the gemeente has no budget year ``jaar`` yet."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(

@@ -289,9 +289,12 @@ def _jaar_delen(gemeente_id: int, jaar: int) -> bool:
     """Lock a gemeente's budget year shared and return whether it is closed
     (:func:`financien.lock_objects.begrotingsjaar_delen`): one query when the year exists,
     else it is made first."""
-    afgesloten = lock_objects.begrotingsjaar_delen_van(gemeente_id, jaar)
+    afgesloten = lock_objects.begrotingsjaar_delen(gemeente_id, jaar)
     if afgesloten is None:
-        afgesloten = lock_objects.begrotingsjaar_delen(_jaar_id(gemeente_id, jaar))
+        _jaar_id(gemeente_id, jaar)  # made with the first booking of the year
+        afgesloten = lock_objects.begrotingsjaar_delen(gemeente_id, jaar)
+    if afgesloten is None:  # removed in between: nothing books on a year that is gone
+        raise Begrotingsjaar.DoesNotExist
     return afgesloten
 
 
