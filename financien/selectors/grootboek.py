@@ -24,6 +24,7 @@ from financien.models import (
     Reserveringsperiode,
 )
 from financien.prognose import OpenReservering, Reserveringssom
+from financien.selectors.prognose import reserveringssommen
 from kern.geld import BEDRAG_DECIMAL_PLACES, BEDRAG_MAX_DIGITS, afronden
 
 NUL = Decimal("0.00")
@@ -188,7 +189,7 @@ def grootboek_controleren() -> list[str]:
 
 def _prognosesommen_controleren() -> list[str]:
     """Every budget post's kept forecast sums against a count of its open reservations
-    looking from the stand's day (:meth:`Reserveringssom.van`, the reference). Three queries."""
+    looking from the stand's day (:meth:`Reserveringssom.van`, the reference). Four queries."""
     standen = dict(Prognosestand.objects.values_list("budgetpost_id", "dag"))
     if not standen:
         return []
@@ -198,22 +199,19 @@ def _prognosesommen_controleren() -> list[str]:
         budgetpost_id__in=list(standen), status=ReserveringStatus.OPEN, open_bedrag__gt=0
     ).values_list("budgetpost_id", "bedrag", "open_bedrag", "begindatum", "einddatum"):
         open_per_post[post].append(OpenReservering(bedrag, open_bedrag, begin, eind))
-    bewaard: dict[int, tuple[dict[int, int], Decimal, int]] = {pk: ({}, NUL, 0) for pk in standen}
-    for post, periode, teller, open_bedrag, aantal in Prognosesom.objects.filter(
-        budgetpost_id__in=list(standen)
-    ).values_list("budgetpost_id", "periode", "teller", "open_bedrag", "aantal"):
-        tellers, open_som, n = bewaard[post]
-        if teller:
-            tellers[periode] = int(Decimal(teller).scaleb(2))
-        bewaard[post] = (tellers, open_som + Decimal(open_bedrag), n + aantal)
+    bewaard = reserveringssommen(
+        Prognosesom.objects.filter(budgetpost_id__in=list(standen)).values_list(
+            "budgetpost_id", "periode", "teller", "open_bedrag", "aantal"
+        )
+    )
     fouten = []
     for pk, dag in sorted(standen.items()):
         geteld = Reserveringssom.van(open_per_post[pk], jaar=jaren[pk], peildatum=dag)
-        tellers, open_som, n = bewaard[pk]
-        if (tellers, afronden(open_som), n) != (geteld.tellers, geteld.open_bedrag, geteld.aantal):
+        som = bewaard.get(pk, Reserveringssom(tellers={}))
+        if som != geteld:
             fouten.append(
-                f"Budgetpost {pk}: de prognosesommen op {dag} ({n} reserveringen, open "
-                f"{afronden(open_som)}) wijken af van de reserveringen ({geteld.aantal}, open "
+                f"Budgetpost {pk}: de prognosesommen op {dag} ({som.aantal} reserveringen, open "
+                f"{som.open_bedrag}) wijken af van de reserveringen ({geteld.aantal}, open "
                 f"{geteld.open_bedrag})."
             )
     return fouten

@@ -3,7 +3,7 @@ obligations on a balance date."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -204,37 +204,41 @@ SELECT s.budgetpost_id, t.periode, t.teller, t.open_bedrag, t.aantal
 """
 
 
-def _open_reserveringen_sql(
-    budgetposten: Sequence[Budgetpost], dag: date
+def reserveringssommen(
+    rijen: Iterable[tuple[int, int | None, Decimal | None, Decimal | None, int | None]],
 ) -> dict[int, Reserveringssom]:
+    """Per budget post, the :class:`Reserveringssom` of rows (post, periode, teller in euros,
+    open total, count) as :data:`TELLING_SQL` gives them and ``Prognosesom`` keeps them; a
+    row of NULLs (a post keeping sums without an open reservation) gives an empty sum."""
     tellers: dict[int, dict[int, int]] = {}
     open_bedrag: dict[int, Decimal] = {}
     aantal: dict[int, int] = {}
+    for post, periode, teller, open_som, n in rijen:
+        tellers.setdefault(post, {})
+        open_bedrag[post] = open_bedrag.get(post, NUL) + (open_som or NUL)
+        aantal[post] = aantal.get(post, 0) + (n or 0)
+        if periode and teller:
+            # The sum of the terms in euros, two decimals: exactly the cents' sum.
+            tellers[post][periode] = int(Decimal(teller).scaleb(2))
+    return {
+        post: Reserveringssom(
+            tellers=t, open_bedrag=afronden(open_bedrag[post]), aantal=aantal[post]
+        )
+        for post, t in tellers.items()
+    }
 
-    def optellen(rijen: Sequence[tuple[int, int | None, Decimal, Decimal, int]]) -> None:
-        for post, periode, teller, open_som, n in rijen:
-            tellers.setdefault(post, {})
-            open_bedrag[post] = open_bedrag.get(post, NUL) + (open_som or NUL)
-            aantal[post] = aantal.get(post, 0) + (n or 0)
-            if periode and teller:
-                # The sum of the terms in euros, two decimals: exactly the cents' sum.
-                tellers[post][periode] = int(teller.scaleb(2))
 
+def _open_reserveringen_sql(
+    budgetposten: Sequence[Budgetpost], dag: date
+) -> dict[int, Reserveringssom]:
     with connection.cursor() as cursor:
         cursor.execute(_BEWAARD_SQL, {"posten": [bp.pk for bp in budgetposten], "dag": dag})
-        optellen(cursor.fetchall())
-        te_tellen = [bp for bp in budgetposten if bp.pk not in tellers]
+        sommen = reserveringssommen(cursor.fetchall())
+        te_tellen = [bp for bp in budgetposten if bp.pk not in sommen]
         if te_tellen:
             cursor.execute(TELLING_SQL, telling_parameters(te_tellen, dag))
-            optellen(cursor.fetchall())
-    return {
-        bp.pk: Reserveringssom(
-            tellers=tellers.get(bp.pk, {}),
-            open_bedrag=open_bedrag.get(bp.pk, NUL),
-            aantal=aantal.get(bp.pk, 0),
-        )
-        for bp in budgetposten
-    }
+            sommen.update(reserveringssommen(cursor.fetchall()))
+    return {bp.pk: sommen.get(bp.pk, Reserveringssom(tellers={})) for bp in budgetposten}
 
 
 def telling_parameters(budgetposten: Sequence[Budgetpost], dag: date) -> dict[str, Any]:
