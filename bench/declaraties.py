@@ -375,8 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     # (b) The pipeline, in a fresh process.
     profiel = args.map / "pijplijn.prof" if args.profiel else None
     uitkomst = _pijplijn_in_proces(url, args.map / "berichten.json", profiel)
-    metingen: list[tuple[int, int, float]] = uitkomst["metingen"]
-    pijplijn = sum(s for _, _, s in metingen)
+    metingen: list[tuple[int, int, float, float]] = uitkomst["metingen"]
+    pijplijn = sum(s for _, _, s, _ in metingen)
+    statements = sum(d for _, _, _, d in metingen)
     taken = uitkomst["taken_seconden"]
     controle = regio_.controleren(berichten)
     parallel = None
@@ -428,9 +429,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"(c)/{label} = {_nl(ratio, 1)}x  (doel: minstens {_nl(DOEL_NAIEF, 0)}x, "
                 f"{_doel(ratio >= DOEL_NAIEF)})"
             )
-    queries = [q for _, q, _ in metingen]
-    regels_per = [r for r, _, _ in metingen]
-    tijden = sorted(s for _, _, s in metingen)
+    queries = [q for _, q, _, _ in metingen]
+    regels_per = [r for r, _, _, _ in metingen]
+    tijden = sorted(s for _, _, s, _ in metingen)
     print(
         f"Queries per bericht (b): min {min(queries)}, max {max(queries)} bij "
         f"{_nl(min(regels_per))}-{_nl(max(regels_per))} prestaties per bericht; tijd per "
@@ -439,12 +440,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     if len(set(regels_per)) > 1:
         # Where batching would help: what a message costs whatever its lines, and per line.
-        per_regel, vast = statistics.linear_regression(regels_per, [s for _, _, s in metingen])
+        per_regel, vast = statistics.linear_regression(regels_per, [s for _, _, s, _ in metingen])
         print(
             f"Tijd per bericht (b) ≈ {_nl(1000 * vast, 1)} ms vast + "
             f"{_nl(1e6 * per_regel)} µs per prestatie (kleinste kwadraten); het vaste deel is "
             f"{_nl(100 * vast * len(metingen) / pijplijn)} % van (b)"
         )
+    print(
+        f"Statements van (b) (versturen, werk van de server, rijen terug; zonder commits): "
+        f"{_nl(statements, 2)} s = {_nl(100 * statements / pijplijn)} % van (b); de rest is Python"
+    )
+    print("De duurste statements van (b) (seconden, aantal, begin van de query):")
+    for seconden, aantal, vorm in uitkomst["querytijden"][: 25 if args.profiel else 12]:
+        print(f"{_nl(seconden, 3):>8} {aantal:>6}  {vorm[:110]}")
     piek_mib = uitkomst["piek_kib"] / 1024
     print(
         f"Geheugen (b): piek {_nl(piek_mib)} MiB RSS (VmHWM van het proces; "
@@ -457,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     in_orde = controle.in_orde
     if parallel is not None:
         seconden, resultaten, controle_parallel = parallel
-        tijden = sorted(s for r in resultaten for _, _, s in r["metingen"])
+        tijden = sorted(s for r in resultaten for _, _, s, _ in r["metingen"])
         print(
             f"(b‖): {args.werkers} werkers, {_nl(sum(len(r['metingen']) for r in resultaten))} "
             f"berichten; tijd per bericht: mediaan {_nl(1000 * tijden[len(tijden) // 2])} ms, max "
@@ -480,9 +488,6 @@ def main(argv: list[str] | None = None) -> int:
         stats.print_stats(r"/(declaraties|financien|iwmo_jw|inkoop|kern)/", 30)
         print("en de duurste functies naar eigen tijd:")
         stats.sort_stats("tottime").print_stats(15)
-        print("en de queries naar hun totale tijd (seconden, aantal, begin van de query):")
-        for seconden, aantal, vorm in uitkomst["querytijden"][:25]:
-            print(f"{_nl(seconden, 3):>8} {aantal:>6}  {vorm}")
 
     connections.close_all()
     if args.opruimen:

@@ -828,26 +828,41 @@ def vloer(
 
 
 class _Teller:
-    """Counts the queries of the connection it wraps (``connection.execute_wrapper``) and
-    adds up their time per statement shape (for the profile's database part)."""
+    """Counts the queries of the connection it wraps (``connection.execute_wrapper``) and adds
+    up their time (sending, the server's work and the rows coming back; not the commits), in
+    all and per statement text in ``tijden`` (shared by every message; :func:`_vormen` folds
+    the texts into shapes afterwards, so the clock of (b) does not pay for it)."""
 
-    def __init__(self, tijden: dict[str, list[float]] | None = None) -> None:
+    def __init__(self, tijden: dict[str, list[float]]) -> None:
         self.aantal = 0
+        self.seconden = 0.0
         self.tijden = tijden
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
         self.aantal += 1
-        if self.tijden is None:
-            return execute(sql, params, many, context)
         begin = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            vorm = self.tijden.setdefault(_vorm(sql), [0, 0.0])
-            vorm[0] += 1
-            vorm[1] += time.perf_counter() - begin
+            duur = time.perf_counter() - begin
+            self.seconden += duur
+            per = self.tijden.get(sql)
+            if per is None:
+                per = self.tijden[sql] = [0, 0.0]
+            per[0] += 1
+            per[1] += duur
+
+
+def _vormen(tijden: dict[str, list[float]]) -> list[tuple[float, int, str]]:
+    """(seconds, count, shape) per statement shape, most time first."""
+    per_vorm: dict[str, list[float]] = {}
+    for sql, (aantal, seconden) in tijden.items():
+        vorm = per_vorm.setdefault(_vorm(sql), [0, 0.0])
+        vorm[0] += aantal
+        vorm[1] += seconden
+    return sorted(((v[1], int(v[0]), k) for k, v in per_vorm.items()), reverse=True)
 
 
 def _vorm(sql: str) -> str:
@@ -857,7 +872,8 @@ def _vorm(sql: str) -> str:
 
 def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
     """Run every message of ``manifest`` through ``bericht_ontvangen``, one after the other,
-    in this process. Returns per message (lines, queries, seconds) and the memory figures."""
+    in this process. Returns per message (lines, queries, seconds, seconds in statements) and
+    the memory figures."""
     from celery.signals import task_postrun, task_prerun
 
     from iwmo_jw.services import bericht_ontvangen
@@ -878,7 +894,7 @@ def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
     rss_begin = _proc_status_kb("VmRSS")
     profiler = cProfile.Profile() if profiel is not None else None
     metingen = []
-    tijden: dict[str, list[float]] | None = {} if profiel is not None else None
+    tijden: dict[str, list[float]] = {}
     for b in berichten:
         data = Path(b["bestand"]).read_bytes()
         ontvangen_op = datetime.fromisoformat(b["ontvangen_op"])
@@ -893,13 +909,13 @@ def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
             seconden = time.perf_counter() - begin
             if profiler is not None:
                 profiler.disable()
-        metingen.append((b["prestaties"], teller.aantal, seconden))
+        metingen.append((b["prestaties"], teller.aantal, seconden, teller.seconden))
         del data
     if profiler is not None and profiel is not None:
         profiler.dump_stats(str(profiel))
     return {
         "metingen": metingen,
-        "querytijden": sorted(((v[1], v[0], k) for k, v in (tijden or {}).items()), reverse=True),
+        "querytijden": _vormen(tijden),
         "taken_seconden": taaktijd[0],
         "rss_begin_kib": rss_begin,
         "piek_kib": _proc_status_kb("VmHWM"),
@@ -1109,7 +1125,7 @@ def naief(berichten: Sequence[Bericht]) -> tuple[float, int, int, int]:
     regels = afgewezen = queries = 0
     for b in berichten:
         data = b.bestand.read_bytes()
-        teller = _Teller()
+        teller = _Teller({})
         with connection.execute_wrapper(teller):
             begin = time.perf_counter()
             with transaction.atomic():

@@ -91,6 +91,10 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
         r"Tijd per bericht \(b\) ≈ ([\d.,]+) ms vast \+ ([\d.,-]+) µs per prestatie", tekst
     )
     assert deling is not None, tekst
+    # The statements' share of (b): a part, not all of it.
+    aandeel = re.search(r"Statements van \(b\) .*: ([\d.,]+) s = (\d+) % van \(b\)", tekst)
+    assert aandeel is not None, tekst
+    assert 0 < int(aandeel.group(2)) < 100, aandeel.group(0)
     # --opruimen dropped the benchmark's database, and its copy for (b‖) is always dropped.
     beheer = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(beheer) as pg:
