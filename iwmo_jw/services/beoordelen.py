@@ -1,5 +1,7 @@
 """Steps 1 and 2 of receiving: store the raw bytes in a transaction of their own, then check
-the message and record its outcome (refused, duplicate, or accepted with its deadlines)."""
+the message (outside any transaction) and record its outcome (refused, duplicate, or
+accepted with its deadlines) in the transaction in which step 3 hands it to its handler
+(:mod:`iwmo_jw.services.ontvangen`)."""
 
 from __future__ import annotations
 
@@ -113,40 +115,44 @@ def _ruw_vastleggen(
     return bericht
 
 
-def _beoordelen(pk: int, invoer: Invoer) -> tuple[InkomendBericht, Validatieresultaat | None]:
-    """Check the stored message ``pk`` and record the outcome (one transaction)."""
-    # Levels 1 and 2 and the header, from one parse (none for an input over the size limit).
-    resultaat = valideer(invoer.data, max_grootte=invoer.grens) if invoer.data is not None else None
+def _valideren(invoer: Invoer) -> Validatieresultaat | None:
+    """Levels 1 and 2 and the header, from one parse (none for an input over the size
+    limit). Outside any transaction: no row is locked while a large message is read."""
+    return valideer(invoer.data, max_grootte=invoer.grens) if invoer.data is not None else None
+
+
+def _beoordelen(pk: int, invoer: Invoer, resultaat: Validatieresultaat | None) -> InkomendBericht:
+    """Record the outcome of the check (``resultaat``, from :func:`_valideren`) on the stored
+    message ``pk``, locked. Runs in the caller's transaction."""
     kop = resultaat.kop if resultaat is not None else None
-    with transaction.atomic():
-        bericht = inkomend_vergrendelen(pk)
-        if bericht.status != BerichtStatus.ONTVANGEN:
-            return bericht, None  # checked meanwhile by a concurrent arrival
-        if kop is not None:
-            _kop_overnemen(bericht, kop)
-        uitkomst = _uitkomst_bepalen(bericht, invoer, resultaat, kop)
-        if uitkomst.status == BerichtStatus.WACHT_OP_VERWERKING:
-            try:
-                with transaction.atomic():
-                    _uitkomst_vastleggen(bericht, uitkomst)
-                    _na_aanvaarding(bericht, uitkomst)
-            except IntegrityError:
-                # A concurrent message with the same identity won the race: re-read it.
-                bericht.status = BerichtStatus.ONTVANGEN
-                bericht.antwoord_op = None
-                uitkomst = _uitkomst_bepalen(bericht, invoer, resultaat, kop)
-                if uitkomst.status == BerichtStatus.WACHT_OP_VERWERKING:
-                    raise  # not a duplicate after all: a real integrity problem
+    bericht = inkomend_vergrendelen(pk)
+    if bericht.status != BerichtStatus.ONTVANGEN:
+        return bericht  # checked meanwhile by a concurrent arrival
+    if kop is not None:
+        _kop_overnemen(bericht, kop)
+    uitkomst = _uitkomst_bepalen(bericht, invoer, resultaat, kop)
+    if uitkomst.status == BerichtStatus.WACHT_OP_VERWERKING:
+        try:
+            with transaction.atomic():
                 _uitkomst_vastleggen(bericht, uitkomst)
-        else:
+                _na_aanvaarding(bericht, uitkomst)
+        except IntegrityError:
+            # A concurrent message with the same identity won the race: re-read it.
+            bericht.status = BerichtStatus.ONTVANGEN
+            bericht.antwoord_op = None
+            uitkomst = _uitkomst_bepalen(bericht, invoer, resultaat, kop)
+            if uitkomst.status == BerichtStatus.WACHT_OP_VERWERKING:
+                raise  # not a duplicate after all: a real integrity problem
             _uitkomst_vastleggen(bericht, uitkomst)
+    else:
+        _uitkomst_vastleggen(bericht, uitkomst)
     logger.info(
         "Inkomend bericht %s (%s) beoordeeld: %s",
         bericht.uuid,
         bericht.berichtnaam or "onbekend",
         bericht.uitkomst_code,
     )
-    return bericht, resultaat
+    return bericht
 
 
 def _kop_overnemen(bericht: InkomendBericht, kop: Kop) -> None:

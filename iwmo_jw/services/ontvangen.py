@@ -3,11 +3,17 @@
 1. the raw bytes are stored (sha256, size, time, file name, channel) in a transaction of
    their own, so they survive whatever happens next (identical bytes that were stored
    before are not stored again: the earlier outcome is returned);
-2. the message is checked at levels 1 and 2 (:func:`iwmo_jw.codec.valideer`), its header
-   read, and the outcome recorded in one transaction: refused with findings, a duplicate,
-   or accepted (status ``wacht_op_verwerking``, deadlines set);
+2. the message is checked at levels 1 and 2 (:func:`iwmo_jw.codec.valideer`, outside any
+   transaction) and its header read; the outcome is recorded: refused with findings, a
+   duplicate, or accepted (status ``wacht_op_verwerking``, deadlines set);
 3. an accepted message goes to the handler registered for its type
-   (:mod:`iwmo_jw.routering`); without one it waits for :func:`berichten_verwerken`.
+   (:mod:`iwmo_jw.routering`), in a savepoint; without one it waits for
+   :func:`berichten_verwerken`.
+
+Steps 2 and 3 share one transaction (one commit and one lock of the message instead of
+two): a crash before its commit leaves the message ``ontvangen``, as after step 1, and
+:func:`berichten_verwerken` checks and processes it again; a handler that fails is rolled
+back to its savepoint and the message stays accepted with status ``verwerking_mislukt``.
 
 Call these services outside an outer transaction: inside one, step 1 cannot commit on its
 own. Never log message content: log lines carry the message's uuid and type only.
@@ -31,7 +37,7 @@ from iwmo_jw.invoer import Invoer, lees_begrensd, max_grootte
 from iwmo_jw.models import InkomendBericht
 from iwmo_jw.routering import geregistreerd, handler_voor
 from iwmo_jw.services._basis import inkomend_status, inkomend_vergrendelen
-from iwmo_jw.services.beoordelen import _beoordelen, _ruw_vastleggen
+from iwmo_jw.services.beoordelen import _beoordelen, _ruw_vastleggen, _valideren
 from kern.exceptions import DomeinFout
 from kern.models import Gebruiker
 from kern.vaste_query import VasteQuery
@@ -93,13 +99,21 @@ def bericht_ontvangen(
 
 
 def _beoordelen_en_routeren(pk: int, invoer: Invoer) -> InkomendBericht:
-    bericht, resultaat = _beoordelen(pk, invoer)
-    if (
-        bericht.status == BerichtStatus.WACHT_OP_VERWERKING
-        and resultaat is not None
-        and handler_voor(bericht.standaard, bericht.berichttype) is not None
-    ):
-        bericht = _verwerken(pk, resultaat)
+    """Steps 2 and 3: check the message, then, in one transaction, record the outcome and
+    hand an accepted message to its handler (a savepoint of its own: a failing handler
+    leaves the message accepted, with status verwerking_mislukt). One commit, one lock of the
+    message: a crash before the commit leaves it ``ontvangen``, as after step 1, and
+    :func:`berichten_verwerken` finishes it."""
+    resultaat = _valideren(invoer)
+    with transaction.atomic():
+        bericht = _beoordelen(pk, invoer, resultaat)
+        if (
+            bericht.status == BerichtStatus.WACHT_OP_VERWERKING
+            and resultaat is not None
+            and handler_voor(bericht.standaard, bericht.berichttype) is not None
+        ):
+            bericht = _handler_uitvoeren(bericht, resultaat)
+    _verwerkt_loggen(bericht)
     return bericht
 
 
@@ -112,47 +126,63 @@ def _foutomschrijving(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def _verwerken(pk: int, resultaat: Validatieresultaat | None) -> InkomendBericht:
-    """Hand the waiting message ``pk`` to its handler, if one is registered."""
+def _verwerken(pk: int) -> InkomendBericht:
+    """Hand the waiting message ``pk`` to its handler, if one is registered (a transaction of
+    its own)."""
     with transaction.atomic():
-        # Checked a moment ago from the bytes in hand (resultaat): the stored copy need not
-        # travel back; else it loads on access below.
         bericht = inkomend_vergrendelen(pk)
         if bericht.status != BerichtStatus.WACHT_OP_VERWERKING:
             return bericht
-        handler = handler_voor(bericht.standaard, bericht.berichttype)
-        if handler is None:
+        if handler_voor(bericht.standaard, bericht.berichttype) is None:
             return bericht
-        if resultaat is None:
-            resultaat = valideer(bericht.inhoud_bytes(), max_grootte=max_grootte())
-        try:
-            with transaction.atomic():
-                handler(bericht, resultaat)
-        except Exception as exc:
-            # Only the type is logged: an exception's text may quote message content.
-            logger.warning(
-                "Verwerking van inkomend bericht %s (%s) mislukt: %s",
-                bericht.uuid,
-                bericht.berichtnaam,
-                type(exc).__name__,
-            )
-            bericht.verwerking_fout = _foutomschrijving(exc)
-            inkomend_status(
-                bericht, BerichtStatus.VERWERKING_MISLUKT, toelichting=bericht.verwerking_fout
-            )
-            bericht.save(update_fields=["status", "verwerking_fout"])
-            return bericht
-        bericht.verwerkt_op = timezone.now()
-        bericht.verwerking_fout = ""
-        inkomend_status(bericht, BerichtStatus.VERWERKT)
-        bericht.save(update_fields=["status", "verwerkt_op", "verwerking_fout"])
-    logger.info("Inkomend bericht %s (%s) verwerkt.", bericht.uuid, bericht.berichtnaam)
+        bericht = _handler_uitvoeren(bericht, None)
+    _verwerkt_loggen(bericht)
     return bericht
+
+
+def _handler_uitvoeren(
+    bericht: InkomendBericht, resultaat: Validatieresultaat | None
+) -> InkomendBericht:
+    """Run the handler of the locked, waiting ``bericht`` in a savepoint and record the
+    outcome: verwerkt, or verwerking_mislukt with the failure (nothing the handler wrote
+    remains). ``resultaat``: the check of a moment ago from the bytes in hand (the stored
+    copy need not travel back); None reads and checks the stored copy."""
+    handler = handler_voor(bericht.standaard, bericht.berichttype)
+    assert handler is not None
+    if resultaat is None:
+        resultaat = valideer(bericht.inhoud_bytes(), max_grootte=max_grootte())
+    try:
+        with transaction.atomic():
+            handler(bericht, resultaat)
+    except Exception as exc:
+        # Only the type is logged: an exception's text may quote message content.
+        logger.warning(
+            "Verwerking van inkomend bericht %s (%s) mislukt: %s",
+            bericht.uuid,
+            bericht.berichtnaam,
+            type(exc).__name__,
+        )
+        bericht.verwerking_fout = _foutomschrijving(exc)
+        inkomend_status(
+            bericht, BerichtStatus.VERWERKING_MISLUKT, toelichting=bericht.verwerking_fout
+        )
+        bericht.save(update_fields=["status", "verwerking_fout"])
+        return bericht
+    bericht.verwerkt_op = timezone.now()
+    bericht.verwerking_fout = ""
+    inkomend_status(bericht, BerichtStatus.VERWERKT)
+    bericht.save(update_fields=["status", "verwerkt_op", "verwerking_fout"])
+    return bericht
+
+
+def _verwerkt_loggen(bericht: InkomendBericht) -> None:
+    if bericht.status == BerichtStatus.VERWERKT:
+        logger.info("Inkomend bericht %s (%s) verwerkt.", bericht.uuid, bericht.berichtnaam)
 
 
 def bericht_verwerken(*, bericht: InkomendBericht) -> InkomendBericht:
     """Process one waiting message when a handler for its type exists; else leave it."""
-    return _verwerken(bericht.pk, None)
+    return _verwerken(bericht.pk)
 
 
 @transaction.atomic
@@ -219,7 +249,7 @@ def berichten_verwerken(*, limiet: int | None = None) -> Verwerkingsoverzicht:
             .values_list("pk", flat=True)[:limiet]
         )
         for pk in wachtend:
-            bericht = _verwerken(pk, None)
+            bericht = _verwerken(pk)
             if bericht.status == BerichtStatus.VERWERKT:
                 verwerkt += 1
             elif bericht.status == BerichtStatus.VERWERKING_MISLUKT:

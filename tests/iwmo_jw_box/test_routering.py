@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 class Verwerker:
     """A handler that answers a 323 with the official JW325 and records its calls."""
 
-    def __init__(self, *, fout: Exception | None = None) -> None:
+    def __init__(self, *, fout: BaseException | None = None) -> None:
         self.aanroepen: list[tuple[int, bool, str | None]] = []
         self.fout = fout
 
@@ -144,6 +144,40 @@ def test_onderbroken_ontvangst_wordt_door_de_periodieke_verwerking_afgemaakt(die
     b.refresh_from_db()
     assert b.status == BerichtStatus.WACHT_OP_VERWERKING
     assert b.termijnen.count() == 1
+
+
+class Afgebroken(BaseException):
+    """What a killed worker looks like to the code around the handler: not an Exception,
+    so no savepoint catches it, and the transaction it runs in is rolled back."""
+
+
+def test_afgebroken_verwerking_laat_het_bericht_ontvangen_en_wordt_afgemaakt(diemen):
+    # The check and the handler share one transaction: a crash in the handler takes the
+    # acceptance with it (no half state: accepted without being handled or failed), and the
+    # periodic run checks and processes the message again, once.
+    afbreken = Verwerker(fout=Afgebroken())
+    register_handler(soort("JW323"), afbreken)
+    with pytest.raises(Afgebroken):
+        bericht_ontvangen(data=voorbeeld("JW323"), ontvangen_op=moment(date(2026, 5, 6)))
+    b = InkomendBericht.objects.get()
+    assert b.status == BerichtStatus.ONTVANGEN
+    assert _historie(b) == [("", BerichtStatus.ONTVANGEN)]
+    assert not b.termijnen.exists()
+    assert not UitgaandBericht.objects.exists()  # what the handler wrote is gone too
+    unregister_handler(soort("JW323"))
+    verwerker = Verwerker()
+    register_handler(soort("JW323"), verwerker)
+    assert berichten_verwerken().hervat == 1
+    b.refresh_from_db()
+    assert b.status == BerichtStatus.VERWERKT
+    assert [pk for pk, _, _ in verwerker.aanroepen] == [b.pk]
+    assert b.termijnen.count() == 1
+    assert UitgaandBericht.objects.count() == 1
+    assert _historie(b) == [
+        ("", BerichtStatus.ONTVANGEN),
+        (BerichtStatus.ONTVANGEN, BerichtStatus.WACHT_OP_VERWERKING),
+        (BerichtStatus.WACHT_OP_VERWERKING, BerichtStatus.VERWERKT),
+    ]
 
 
 def test_recent_ontvangen_bericht_wordt_niet_hervat(diemen, monkeypatch):
