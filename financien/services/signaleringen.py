@@ -53,7 +53,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -634,7 +636,8 @@ def signaleringen_alles_evalueren(*, vandaag: date | None = None, deel: int = DE
 
 
 class _Wachtrij:
-    """The subjects the bookings of one transaction touched; called once after its commit."""
+    """The subjects the bookings of one transaction touched; called once after its commit.
+    Within :func:`signaleringen_bundelen` it joins the bundle instead of queueing a task."""
 
     def __init__(self) -> None:
         # Django names a failing on_commit callback by its __qualname__ (robust=True).
@@ -643,7 +646,16 @@ class _Wachtrij:
         self.toewijzingen: set[str] = set()
         self.bestedingsruimten: set[tuple[int, int, int]] = set()
 
+    def __bool__(self) -> bool:
+        return bool(self.budgetpost_ids or self.toewijzingen or self.bestedingsruimten)
+
     def __call__(self) -> None:
+        bundel = _BUNDEL.get()
+        if bundel is not None and bundel is not self:
+            bundel.budgetpost_ids |= self.budgetpost_ids
+            bundel.toewijzingen |= self.toewijzingen
+            bundel.bestedingsruimten |= self.bestedingsruimten
+            return
         from financien.tasks import signaleringen_na_boeking  # tasks import the services
 
         signaleringen_na_boeking.delay(
@@ -651,6 +663,38 @@ class _Wachtrij:
             toewijzingen=sorted(self.toewijzingen),
             bestedingsruimten=[list(s) for s in sorted(self.bestedingsruimten)],
         )
+
+
+#: The bundle of :func:`signaleringen_bundelen` that is open in this context, if any.
+_BUNDEL: ContextVar[_Wachtrij | None] = ContextVar("signaleringen_bundel", default=None)
+
+
+@contextmanager
+def signaleringen_bundelen() -> Iterator[None]:
+    """One alert evaluation for the transactions committed within this block, queued when
+    it ends (also when it ends in an error), instead of one after each commit: for a batch of
+    messages a budget post that 25 declarations booked on is measured once, on what they
+    booked together. Only committed transactions contribute (their after-commit callback
+    adds its subjects to the bundle); a rolled-back one never calls it. An alert is then
+    raised once for the batch, at the end; the periodic evaluation of every subject
+    (:func:`signaleringen_alles_evalueren`) covers a process that stopped before the end.
+    A block inside another joins the outer one."""
+    if _BUNDEL.get() is not None:
+        yield
+        return
+    bundel = _Wachtrij()
+    token = _BUNDEL.set(bundel)
+    try:
+        yield
+    finally:
+        _BUNDEL.reset(token)
+        if bundel:
+            try:
+                bundel()
+            except Exception:
+                # As Django's robust on_commit: the bookings stand; the periodic evaluation
+                # measures these subjects later.
+                logger.exception("De signaleringen van een bundel konden niet worden ingepland.")
 
 
 def _wachtrij_van_transactie() -> _Wachtrij | None:

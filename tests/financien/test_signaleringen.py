@@ -705,6 +705,82 @@ def test_na_elke_boeking_geevalueerd_na_de_commit(amsterdam, aanbieder, monkeypa
     assert len(mail.outbox) == 2 and mail.outbox[1].subject.endswith(": 1 drempel overschreden")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_een_bundel_evalueert_zijn_transacties_eenmaal_na_afloop(amsterdam, aanbieder, monkeypatch):
+    budgethouder = GebruikerFactory(
+        email="budget@amsterdam.example", rollen=["budgethouder"], gemeenten=[amsterdam]
+    )
+    budgetpost = services.budgetpost_aanmaken(
+        door=budgethouder, gemeente=amsterdam, jaar=2026, wet="wmo", taakveld="6.71"
+    )
+    services.signaleringsdrempels_vastleggen(
+        door=budgethouder, gemeente=amsterdam, soort="prognose", percentages=[]
+    )
+    services.budget_toekennen(
+        door=budgethouder,
+        budgetpost=budgetpost,
+        bedrag=D("10000.00"),
+        reden="Begroting",
+        idempotentiesleutel="begroting",
+    )
+    aanroepen: list[dict] = []
+    echt = tasks.signaleringen_na_boeking.delay
+
+    def tellen(**kwargs):
+        aanroepen.append(kwargs)
+        return echt(**kwargs)
+
+    monkeypatch.setattr(tasks.signaleringen_na_boeking, "delay", tellen)
+    # Three committed transactions and one that rolls back, inside a bundle: nothing is
+    # evaluated until it ends, then once, on the committed three together.
+    with services.signaleringen_bundelen():
+        for i in range(3):
+            reserveer(budgetpost, aanbieder, "3000.00", f"t{i}")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            reserveer(budgetpost, aanbieder, "900.00", "t-terug")
+            raise RuntimeError
+        with services.signaleringen_bundelen():  # an inner bundle joins the outer one
+            pass
+        assert aanroepen == [] and not Signalering.objects.exists()
+    assert aanroepen == [
+        {
+            "budgetpost_ids": [budgetpost.pk],
+            "toewijzingen": ["t0", "t1", "t2"],
+            "bestedingsruimten": [[aanbieder.pk, amsterdam.pk, 2026]],
+        }
+    ]
+    assert [s.drempel for s in van_soort("budgetpost")] == [80, 90]
+    assert len(mail.outbox) == 1
+    # A bundle that ends in an error still evaluates what was committed in it; an empty
+    # bundle queues nothing.
+    with pytest.raises(RuntimeError), services.signaleringen_bundelen():
+        services.reservering_wijzigen(
+            door=None,
+            reservering=Reservering.objects.get(bron_id="t2"),
+            bedrag=D("4000.00"),
+            idempotentiesleutel="w2",
+        )
+        raise RuntimeError
+    assert len(aanroepen) == 2 and aanroepen[1]["toewijzingen"] == ["t2"]
+    assert [s.drempel for s in van_soort("budgetpost")] == [80, 90, 100]
+    with services.signaleringen_bundelen():
+        pass
+    assert len(aanroepen) == 2
+    # Outside a bundle every commit is evaluated again on its own.
+    reserveer(budgetpost, aanbieder, "10.00", "t3")
+    assert len(aanroepen) == 3
+
+    # A broker that is down does not undo or fail what the bundle committed (as Django's
+    # robust on_commit): the periodic evaluation measures it later.
+    def kapot(**kwargs):
+        raise ConnectionError("broker onbereikbaar")
+
+    monkeypatch.setattr(tasks.signaleringen_na_boeking, "delay", kapot)
+    with services.signaleringen_bundelen():
+        reserveer(budgetpost, aanbieder, "10.00", "t4")
+    assert Reservering.objects.filter(bron_id="t4").exists()
+
+
 def test_de_periodieke_taak_evalueert_elk_open_jaar(
     budgethouder, amsterdam, met_budget, budgetpost_2027, aanbieder
 ):
