@@ -8,6 +8,9 @@ class DeclaratiesConfig(AppConfig):
 
     def ready(self) -> None:
         from declaraties.services import declaratie_bericht_verwerken
-        from iwmo_jw.routering import register_handler
+        from financien.services import signaleringen_bundelen
+        from iwmo_jw.routering import register_handler, register_partijcontext
 
         register_handler("323", declaratie_bericht_verwerken)
+        # A batch of 323s books in many transactions; their alerts are evaluated once.
+        register_partijcontext(signaleringen_bundelen)

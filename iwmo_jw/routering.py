@@ -18,11 +18,17 @@ retourcode 0001. Answers are stored with
 
 Until a handler for its type exists, an accepted message waits in status
 ``wacht_op_verwerking``; :func:`iwmo_jw.services.berichten_verwerken` picks it up later.
+
+An app may also register a *batch context* (:func:`register_partijcontext`): a context
+manager that :func:`iwmo_jw.services.berichten_ontvangen` opens around the processing of a
+batch of messages, each still in its own transaction, so work the app does after each commit
+can be done once for the batch (declaraties: one alert evaluation in financien).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from iwmo_jw.codec import SOORTEN, BerichtSoort
@@ -38,6 +44,9 @@ _NAMEN = {s.naam: s for s in SOORTEN}
 
 #: Key: a berichttype ("323", both standards) or a message name ("JW323", one standard).
 _HANDLERS: dict[str, Handler] = {}
+
+Partijcontext = Callable[[], AbstractContextManager[Any]]
+_PARTIJCONTEXTEN: list[Partijcontext] = []
 
 
 def _sleutel(berichttype: str | BerichtSoort) -> str:
@@ -75,3 +84,24 @@ def handler_voor(standaard: str, berichttype: str) -> Handler | None:
 def geregistreerd() -> dict[str, Handler]:
     """A copy of the registry (key -> handler)."""
     return dict(_HANDLERS)
+
+
+def register_partijcontext(fabriek: Partijcontext) -> None:
+    """Open ``fabriek()`` around every batch of :func:`iwmo_jw.services.berichten_ontvangen`
+    (once per batch, whatever its messages' types). Registering it again is a no-op."""
+    if fabriek not in _PARTIJCONTEXTEN:
+        _PARTIJCONTEXTEN.append(fabriek)
+
+
+def unregister_partijcontext(fabriek: Partijcontext) -> None:
+    if fabriek in _PARTIJCONTEXTEN:
+        _PARTIJCONTEXTEN.remove(fabriek)
+
+
+@contextmanager
+def partijcontexten() -> Iterator[None]:
+    """The registered batch contexts, opened in the order of registration."""
+    with ExitStack() as stapel:
+        for fabriek in list(_PARTIJCONTEXTEN):
+            stapel.enter_context(fabriek())
+        yield

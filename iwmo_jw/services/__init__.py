@@ -5,11 +5,14 @@ here."""
 
 from iwmo_jw.services.ontvangen import (
     ONDERBROKEN_NA,
+    PARTIJ_BERICHTEN,
+    Aanlevering,
     Ontvangst,
     Verwerkingsoverzicht,
     bericht_ontvangen,
     bericht_opnieuw_aanbieden,
     bericht_verwerken,
+    berichten_ontvangen,
     berichten_verwerken,
 )
 from iwmo_jw.services.termijnen import (
@@ -27,6 +30,8 @@ from iwmo_jw.services.uitgaand import (
 
 __all__ = [
     "ONDERBROKEN_NA",
+    "PARTIJ_BERICHTEN",
+    "Aanlevering",
     "Export",
     "Ontvangst",
     "Verwerkingsoverzicht",
@@ -35,6 +40,7 @@ __all__ = [
     "bericht_uitgaand_vastleggen",
     "bericht_uitgaand_verzonden",
     "bericht_verwerken",
+    "berichten_ontvangen",
     "berichten_verwerken",
     "exportbestandsnaam",
     "termijn_laten_vervallen",

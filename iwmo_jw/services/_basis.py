@@ -84,13 +84,12 @@ def inkomend_status(
     bericht: InkomendBericht,
     naar: str,
     *,
-    nieuw: bool = False,
     toelichting: str = "",
     door: Gebruiker | None = None,
 ) -> None:
-    """Move ``bericht`` to ``naar`` (allowed transitions only) and write the history row
-    (``nieuw``: the row was just created). The caller saves the message."""
-    van = "" if nieuw else bericht.status
+    """Move ``bericht`` to ``naar`` (allowed transitions only) and write the history row.
+    The caller saves the message. (A new message's first row: :func:`inkomend_ontvangen`.)"""
+    van = bericht.status
     if naar not in INKOMEND_TRANSITIES[van]:
         raise DomeinFout(
             f"Een bericht met status {BerichtStatus(van).label.lower() if van else '(nieuw)'} "
@@ -100,6 +99,16 @@ def inkomend_status(
     bericht.status = naar
     InkomendBerichtStatusWijziging.objects.create(
         bericht=bericht, van_status=van, naar_status=naar, toelichting=toelichting[:255], door=door
+    )
+
+
+def inkomend_ontvangen(berichten: list[InkomendBericht], *, toelichting: str) -> None:
+    """The first history row (status ontvangen) of messages just stored, in one insert."""
+    InkomendBerichtStatusWijziging.objects.bulk_create(
+        InkomendBerichtStatusWijziging(
+            bericht=b, van_status="", naar_status=BerichtStatus.ONTVANGEN, toelichting=toelichting
+        )
+        for b in berichten
     )
 
 

@@ -33,6 +33,7 @@ from iwmo_jw.models import InkomendBericht, Termijn, UitgaandBericht
 from iwmo_jw.partijen import RETOUR_OP, is_inkomend, partijen
 from iwmo_jw.services._basis import (
     gemeente_met_code,
+    inkomend_ontvangen,
     inkomend_status,
     inkomend_vergrendelen,
     kort,
@@ -94,11 +95,11 @@ def _weigering(code: str, meldingen: list[Melding], *, niveau: int | None = 1) -
     )
 
 
-@transaction.atomic
-def _ruw_vastleggen(
+def _ruw_bericht(
     invoer: Invoer, *, bestandsnaam: str, kanaal: str, ontvangen_op: datetime | None
 ) -> InkomendBericht:
-    bericht = InkomendBericht(
+    """The raw row of a new message, not yet stored."""
+    return InkomendBericht(
         inhoud=invoer.bewaard,
         inhoud_volledig=not invoer.te_groot,
         sha256=invoer.sha256,
@@ -108,10 +109,24 @@ def _ruw_vastleggen(
         ontvangen_op=ontvangen_op or timezone.now(),
         status=BerichtStatus.ONTVANGEN,
     )
-    bericht.save()
-    inkomend_status(
-        bericht, BerichtStatus.ONTVANGEN, nieuw=True, toelichting="Ruw bericht opgeslagen."
+
+
+@transaction.atomic
+def _ruwe_berichten_vastleggen(berichten: list[InkomendBericht]) -> None:
+    """Store the raw rows of new messages (:func:`_ruw_bericht`) with their first history
+    row, in one transaction of their own and two inserts whatever their number."""
+    InkomendBericht.objects.bulk_create(berichten)
+    inkomend_ontvangen(berichten, toelichting="Ruw bericht opgeslagen.")
+
+
+def _ruw_vastleggen(
+    invoer: Invoer, *, bestandsnaam: str, kanaal: str, ontvangen_op: datetime | None
+) -> InkomendBericht:
+    """Store one new message's raw row (a transaction of its own)."""
+    bericht = _ruw_bericht(
+        invoer, bestandsnaam=bestandsnaam, kanaal=kanaal, ontvangen_op=ontvangen_op
     )
+    _ruwe_berichten_vastleggen([bericht])
     return bericht
 
 

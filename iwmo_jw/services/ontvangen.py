@@ -22,6 +22,7 @@ own. Never log message content: log lines carry the message's uuid and type only
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,9 +36,14 @@ from iwmo_jw.codec import Validatieresultaat, valideer
 from iwmo_jw.constants import BerichtStandaard, BerichtStatus, Kanaal
 from iwmo_jw.invoer import Invoer, lees_begrensd, max_grootte
 from iwmo_jw.models import InkomendBericht
-from iwmo_jw.routering import geregistreerd, handler_voor
+from iwmo_jw.routering import geregistreerd, handler_voor, partijcontexten
 from iwmo_jw.services._basis import inkomend_status, inkomend_vergrendelen
-from iwmo_jw.services.beoordelen import _beoordelen, _ruw_vastleggen, _valideren
+from iwmo_jw.services.beoordelen import (
+    _beoordelen,
+    _ruw_bericht,
+    _ruwe_berichten_vastleggen,
+    _valideren,
+)
 from kern.exceptions import DomeinFout
 from kern.models import Gebruiker
 from kern.vaste_query import VasteQuery
@@ -59,13 +65,14 @@ class Ontvangst:
     nieuw: bool
 
 
-#: The same bytes received before (built once per process: kern.vaste_query).
-_EERDER = VasteQuery(
-    lambda sha256, grootte: (
+#: The messages stored before with any of these sha256s (built once per process:
+#: kern.vaste_query); a duplicate is never the one to answer with.
+_EERDERE = VasteQuery(
+    lambda sha256s: (
         InkomendBericht.objects.defer("inhoud")
-        .filter(sha256=sha256, grootte=grootte)
+        .filter(sha256__any=sha256s)
         .exclude(status=BerichtStatus.DUBBEL)
-        .order_by("pk")[:1]
+        .order_by("pk")
     )
 )
 
@@ -77,25 +84,129 @@ def bericht_ontvangen(
     kanaal: str = Kanaal.BESTAND,
     ontvangen_op: datetime | None = None,
 ) -> Ontvangst:
-    """Store, check and route one inbound message (bytes, a binary stream or a file).
+    """Store, check and route one inbound message (bytes, a binary stream or a file): a
+    batch of one of :func:`berichten_ontvangen`.
 
     Never holds more than the size limit (setting ``IWMO_JW_MAX_BERICHT_GROOTTE``) in memory:
     of a larger input the first MiB is stored, with the size and sha256 of the whole.
     ``ontvangen_op`` is the moment of receipt when the channel knows it (default: now); the
-    answer deadlines count from its date."""
+    answer deadlines count from its date. Identical bytes received before are not stored
+    again: the earlier message is returned (``nieuw`` False), finished first when its
+    arrival was interrupted before its check."""
+    aanlevering = Aanlevering(data=data, bestandsnaam=bestandsnaam, ontvangen_op=ontvangen_op)
+    (uitkomst,) = berichten_ontvangen(berichten=[aanlevering], kanaal=kanaal)
+    if isinstance(uitkomst, OSError):
+        raise uitkomst
+    return uitkomst
+
+
+@dataclass(frozen=True, slots=True)
+class Aanlevering:
+    """One message for :func:`berichten_ontvangen`: its bytes, a binary stream or a file,
+    with what :func:`bericht_ontvangen` takes besides."""
+
+    data: bytes | BinaryIO | Path
+    bestandsnaam: str = ""
+    ontvangen_op: datetime | None = None
+
+
+#: :func:`berichten_ontvangen` takes messages together up to this many ...
+PARTIJ_BERICHTEN = 25
+#: ... or this many bytes read (the batch's messages are in memory together).
+PARTIJ_BYTES = 64 * 1024 * 1024
+
+
+def berichten_ontvangen(
+    *,
+    berichten: Iterable[Aanlevering],
+    kanaal: str = Kanaal.BESTAND,
+    partij: int = PARTIJ_BERICHTEN,
+) -> Iterator[Ontvangst | OSError]:
+    """Receive many messages, as one delivery (a folder, a mailbox retrieval): per message
+    what :func:`bericht_ontvangen` would give, in order (an input that cannot be read gives
+    its ``OSError``; the others go on). A generator: the work is done as it is consumed.
+
+    Per batch of ``partij`` messages (or :data:`PARTIJ_BYTES`): the earlier arrivals of the
+    same bytes are found in one query, and the new messages' raw rows stored in one
+    transaction of their own, before any of them is checked; then each message is checked
+    and handled in its own transaction, as by :func:`bericht_ontvangen`, inside the batch
+    contexts apps registered (:func:`iwmo_jw.routering.register_partijcontext`), so what an
+    app does after each commit can be done once per batch. The same bytes twice in a batch
+    are stored once; the second gets the first's outcome (``nieuw`` False).
+
+    When a message's check or handling raises (not a handler's failure, which is recorded),
+    the exception ends the call; that message and the rest of its batch stay stored as
+    ``ontvangen``, and delivering them again, or :func:`berichten_verwerken` after
+    :data:`ONDERBROKEN_NA`, finishes them."""
     if kanaal not in Kanaal.values:
         raise DomeinFout(f"Onbekend kanaal {kanaal!r}.", code="kanaal_onbekend")
-    invoer = lees_begrensd(data, grens=max_grootte())
-    eerder = _EERDER.eerste(sha256=invoer.sha256, grootte=invoer.grootte)
-    if eerder is not None:
-        if eerder.status == BerichtStatus.ONTVANGEN:
-            # The earlier arrival was interrupted before its check: finish that one.
-            return Ontvangst(_beoordelen_en_routeren(eerder.pk, invoer), nieuw=False)
-        return Ontvangst(eerder, nieuw=False)
-    bericht = _ruw_vastleggen(
-        invoer, bestandsnaam=bestandsnaam, kanaal=kanaal, ontvangen_op=ontvangen_op
-    )
-    return Ontvangst(_beoordelen_en_routeren(bericht.pk, invoer), nieuw=True)
+    grens = max_grootte()
+    gelezen: list[tuple[Aanlevering, Invoer | OSError]] = []
+    omvang = 0
+    for aanlevering in berichten:
+        try:
+            invoer: Invoer | OSError = lees_begrensd(aanlevering.data, grens=grens)
+        except OSError as fout:
+            invoer = fout
+        gelezen.append((aanlevering, invoer))
+        omvang += len(invoer.bewaard) if isinstance(invoer, Invoer) else 0
+        if len(gelezen) >= partij or omvang >= PARTIJ_BYTES:
+            yield from _partij_ontvangen(gelezen, kanaal)
+            gelezen, omvang = [], 0
+    if gelezen:
+        yield from _partij_ontvangen(gelezen, kanaal)
+
+
+def _partij_ontvangen(
+    gelezen: list[tuple[Aanlevering, Invoer | OSError]], kanaal: str
+) -> list[Ontvangst | OSError]:
+    invoeren = [i for _, i in gelezen if isinstance(i, Invoer)]
+    eerder = _eerdere_aankomsten({(i.sha256, i.grootte) for i in invoeren})
+    nieuw: dict[tuple[str, int], InkomendBericht] = {}
+    for aanlevering, invoer in gelezen:
+        if not isinstance(invoer, Invoer):
+            continue
+        sleutel = (invoer.sha256, invoer.grootte)
+        if sleutel not in eerder and sleutel not in nieuw:
+            nieuw[sleutel] = _ruw_bericht(
+                invoer,
+                bestandsnaam=aanlevering.bestandsnaam,
+                kanaal=kanaal,
+                ontvangen_op=aanlevering.ontvangen_op,
+            )
+    if nieuw:
+        _ruwe_berichten_vastleggen(list(nieuw.values()))
+    uitkomsten: list[Ontvangst | OSError] = []
+    klaar: dict[tuple[str, int], InkomendBericht] = {}
+    with partijcontexten():
+        for _, invoer in gelezen:
+            if not isinstance(invoer, Invoer):
+                uitkomsten.append(invoer)
+                continue
+            sleutel = (invoer.sha256, invoer.grootte)
+            if sleutel in klaar:  # the same bytes earlier in this batch
+                uitkomsten.append(Ontvangst(klaar[sleutel], nieuw=False))
+                continue
+            bericht = nieuw.get(sleutel) or eerder[sleutel]
+            if bericht.status == BerichtStatus.ONTVANGEN:
+                bericht = _beoordelen_en_routeren(bericht.pk, invoer)
+            klaar[sleutel] = bericht
+            uitkomsten.append(Ontvangst(bericht, nieuw=sleutel in nieuw))
+    return uitkomsten
+
+
+def _eerdere_aankomsten(
+    sleutels: set[tuple[str, int]],
+) -> dict[tuple[str, int], InkomendBericht]:
+    """Per (sha256, size) the first stored message with those bytes, in one query."""
+    if not sleutels:
+        return {}
+    gevonden: dict[tuple[str, int], InkomendBericht] = {}
+    for rij in _EERDERE(sha256s=sorted({sha for sha, _ in sleutels})):
+        sleutel = (rij.sha256, rij.grootte)
+        if sleutel in sleutels:
+            gevonden.setdefault(sleutel, rij)
+    return gevonden
 
 
 def _beoordelen_en_routeren(pk: int, invoer: Invoer) -> InkomendBericht:

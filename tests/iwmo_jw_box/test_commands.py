@@ -201,6 +201,34 @@ def test_inlezen_van_een_map(diemen, tmp_path):
 
 
 @pytest.mark.django_db
+def test_inlezen_in_partijen_met_een_onleesbaar_bestand(diemen, tmp_path):
+    for naam in ("JW323", "JW317"):
+        (tmp_path / f"{naam}.xml").write_bytes(voorbeeld(naam))
+    weg = tmp_path / "weg.xml"
+    uit = StringIO()
+    with pytest.raises(CommandError) as fout:
+        call_command(
+            "bericht_inlezen",
+            str(tmp_path / "JW323.xml"),
+            str(weg),
+            str(tmp_path / "JW317.xml"),
+            "--partij",
+            "2",
+            stdout=uit,
+        )
+    assert str(fout.value) == "1 van 3 bestanden geweigerd of niet verwerkt."
+    regels = [r for r in uit.getvalue().splitlines() if not r.startswith(" ")]
+    assert regels == [
+        "JW323.xml: JW323 765432198 — wacht op verwerking (geldig)",
+        f"{weg}: kan niet worden gelezen (No such file or directory).",
+        "JW317.xml: JW317 987654321 — wacht op verwerking (geldig)",
+    ]
+    assert InkomendBericht.objects.count() == 2
+    with pytest.raises(CommandError, match="--partij is minstens 1"):
+        call_command("bericht_inlezen", str(weg), "--partij", "0")
+
+
+@pytest.mark.django_db
 def test_inlezen_met_verwerker_toont_het_antwoord(diemen, tmp_path):
     def antwoorden(bericht, resultaat):
         bericht_uitgaand_vastleggen(data=voorbeeld("JW325"), antwoord_op=bericht)

@@ -1,8 +1,9 @@
 """``manage.py bericht_inlezen FILE|DIR...``: receive messages from disk as the system.
 
-Every file is stored raw, checked and routed through :func:`iwmo_jw.services.bericht_ontvangen`
-(a folder: every file directly in it, sorted by name, hidden files skipped). Prints per file
-what happened. Exit status 1 when a file was refused or its processing failed."""
+Every file is stored raw, checked and routed through :func:`iwmo_jw.services.berichten_ontvangen`
+as one delivery, in batches of ``--partij`` files (a folder: every file directly in it, sorted
+by name, hidden files skipped). Prints per file what happened. Exit status 1 when a file was
+refused, could not be read or its processing failed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from iwmo_jw.constants import BerichtStatus, Kanaal
 from iwmo_jw.models import InkomendBericht, UitgaandBericht
-from iwmo_jw.services import Ontvangst, bericht_ontvangen
+from iwmo_jw.services import PARTIJ_BERICHTEN, Aanlevering, Ontvangst, berichten_ontvangen
 
 
 def bestanden_in(paden: list[Path]) -> list[Path]:
@@ -75,23 +76,37 @@ class Command(BaseCommand):
             default=Kanaal.BESTAND,
             help="Langs welke weg de berichten binnenkwamen (standaard: bestand).",
         )
+        parser.add_argument(
+            "--partij",
+            type=int,
+            default=PARTIJ_BERICHTEN,
+            help=(
+                "Zoveel berichten samen opslaan en verwerken, elk in een eigen transactie "
+                f"(standaard {PARTIJ_BERICHTEN})."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         bestanden = bestanden_in(options["paden"])
         if not bestanden:
             raise CommandError("Geen bestanden gevonden.")
+        if options["partij"] < 1:
+            raise CommandError("--partij is minstens 1.")
         mislukt = 0
-        for pad in bestanden:
-            try:
-                ontvangst = bericht_ontvangen(
-                    data=pad, bestandsnaam=pad.name, kanaal=options["kanaal"]
+        uitkomsten = berichten_ontvangen(
+            berichten=(Aanlevering(data=pad, bestandsnaam=pad.name) for pad in bestanden),
+            kanaal=options["kanaal"],
+            partij=options["partij"],
+        )
+        for pad, uitkomst in zip(bestanden, uitkomsten, strict=True):
+            if isinstance(uitkomst, OSError):
+                self.stdout.write(
+                    f"{pad}: kan niet worden gelezen ({uitkomst.strerror or uitkomst})."
                 )
-            except OSError as exc:
-                self.stdout.write(f"{pad}: kan niet worden gelezen ({exc.strerror or exc}).")
                 mislukt += 1
                 continue
-            self.stdout.write("\n".join(verslag(pad, ontvangst)))
-            if ontvangst.bericht.status in (
+            self.stdout.write("\n".join(verslag(pad, uitkomst)))
+            if uitkomst.bericht.status in (
                 BerichtStatus.GEWEIGERD,
                 BerichtStatus.VERWERKING_MISLUKT,
             ):

@@ -1,0 +1,170 @@
+"""Receiving many messages as one delivery: ``berichten_ontvangen``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from iwmo_jw.codec import soort
+from iwmo_jw.constants import BerichtStatus
+from iwmo_jw.models import InkomendBericht, InkomendBerichtStatusWijziging
+from iwmo_jw.routering import register_handler, register_partijcontext, unregister_partijcontext
+from iwmo_jw.services import (
+    Aanlevering,
+    Ontvangst,
+    beoordelen,
+    bericht_ontvangen,
+    berichten_ontvangen,
+    berichten_verwerken,
+)
+from tests.iwmo_jw_box.conftest import bericht, moment
+
+pytestmark = pytest.mark.django_db
+
+OP = moment(date(2026, 5, 6))
+
+
+def _jw323(n: int) -> bytes:
+    return bericht("JW323", identificatie=f"P{n:04d}")
+
+
+def _aanleveringen(*berichten: bytes) -> list[Aanlevering]:
+    return [
+        Aanlevering(data=data, bestandsnaam=f"b{i}.xml", ontvangen_op=OP)
+        for i, data in enumerate(berichten)
+    ]
+
+
+@pytest.fixture
+def partijen() -> Iterator[list[list[str]]]:
+    """A batch context that records, per batch, the messages handled inside it."""
+    geopend: list[list[str]] = []
+    gezien: list[str] | None = None
+
+    @contextmanager
+    def partij() -> Iterator[None]:
+        nonlocal gezien
+        gezien = []
+        geopend.append(gezien)
+        yield
+        gezien = None
+
+    def verwerker(b: InkomendBericht, resultaat) -> None:
+        assert gezien is not None, "handled outside its batch context"
+        gezien.append(b.identificatie)
+
+    register_handler(soort("JW323"), verwerker)
+    register_partijcontext(partij)
+    register_partijcontext(partij)  # twice: still opened once per batch
+    yield geopend
+    unregister_partijcontext(partij)
+
+
+def test_een_levering_wordt_per_partij_bewaard_gecontroleerd_en_verwerkt(diemen, partijen):
+    uitkomsten = list(
+        berichten_ontvangen(berichten=_aanleveringen(*(_jw323(n) for n in range(5))), partij=2)
+    )
+    assert [type(u) for u in uitkomsten] == [Ontvangst] * 5
+    assert [u.bericht.identificatie for u in uitkomsten] == [f"P{n:04d}" for n in range(5)]
+    assert all(u.nieuw and u.bericht.status == BerichtStatus.VERWERKT for u in uitkomsten)
+    assert [u.bericht.bestandsnaam for u in uitkomsten] == [f"b{n}.xml" for n in range(5)]
+    assert {u.bericht.ontvangen_op for u in uitkomsten} == {OP}
+    # Three batches (2, 2, 1), each handled inside one opening of the batch context.
+    assert partijen == [["P0000", "P0001"], ["P0002", "P0003"], ["P0004"]]
+    for b in InkomendBericht.objects.all():
+        assert list(b.statuswijzigingen.order_by("pk").values_list("naar_status", flat=True)) == [
+            BerichtStatus.ONTVANGEN,
+            BerichtStatus.WACHT_OP_VERWERKING,
+            BerichtStatus.VERWERKT,
+        ]
+
+
+def test_een_partij_bewaart_alle_ruwe_berichten_in_vaste_queries(diemen):
+    # Without a handler: per message its check; the look-up of earlier arrivals and the raw
+    # rows with their history are a fixed few statements for the whole batch.
+    def queries(aantal: int, begin: int) -> list[str]:
+        with CaptureQueriesContext(connection) as vastgelegd:
+            list(
+                berichten_ontvangen(
+                    berichten=_aanleveringen(*(_jw323(begin + n) for n in range(aantal)))
+                )
+            )
+        return [q["sql"] for q in vastgelegd.captured_queries]
+
+    # Fixed: the look-up, the two inserts, and (inside a test's transaction) the savepoint
+    # and its release around them.
+    vast = 5
+    een, tien = queries(1, 0), queries(10, 100)
+    assert len(tien) - vast == 10 * (len(een) - vast)
+    assert sum('INSERT INTO "iwmo_jw_inkomendbericht"' in q for q in tien) == 1
+    assert InkomendBericht.objects.count() == 11
+    assert InkomendBerichtStatusWijziging.objects.filter(van_status="").count() == 11
+
+
+def test_dezelfde_bytes_twee_keer_in_een_partij_en_eerder_ontvangen(diemen):
+    eerder = bericht_ontvangen(data=_jw323(1), ontvangen_op=OP).bericht
+    uitkomsten = list(
+        berichten_ontvangen(berichten=_aanleveringen(_jw323(2), _jw323(1), _jw323(2)))
+    )
+    assert all(isinstance(u, Ontvangst) for u in uitkomsten)
+    tweede, eerste, nogmaals = uitkomsten
+    assert isinstance(tweede, Ontvangst) and isinstance(eerste, Ontvangst)
+    assert isinstance(nogmaals, Ontvangst)
+    assert tweede.nieuw and not eerste.nieuw and not nogmaals.nieuw
+    assert eerste.bericht.pk == eerder.pk
+    assert nogmaals.bericht.pk == tweede.bericht.pk
+    assert InkomendBericht.objects.count() == 2  # one new row for the bytes sent twice
+
+
+def test_een_onleesbaar_bestand_staat_op_zijn_plaats_en_de_rest_gaat_door(diemen, tmp_path):
+    goed = tmp_path / "goed.xml"
+    goed.write_bytes(_jw323(1))
+    weg = tmp_path / "bestaat-niet.xml"
+    uitkomsten = list(
+        berichten_ontvangen(
+            berichten=[
+                Aanlevering(data=weg, bestandsnaam=weg.name),
+                Aanlevering(data=goed, bestandsnaam=goed.name),
+            ]
+        )
+    )
+    assert isinstance(uitkomsten[0], FileNotFoundError)
+    assert isinstance(uitkomsten[1], Ontvangst)
+    assert uitkomsten[1].bericht.status == BerichtStatus.WACHT_OP_VERWERKING
+    with pytest.raises(FileNotFoundError):
+        bericht_ontvangen(data=Path(weg))
+
+
+def test_een_crash_midden_in_een_partij_laat_de_rest_bewaard_en_herhaalbaar(diemen, monkeypatch):
+    berichten = _aanleveringen(*(_jw323(n) for n in range(4)))
+    echt = beoordelen.valideer
+    aanroepen = []
+
+    def kapot_bij_de_tweede(data, **kwargs):
+        aanroepen.append(1)
+        if len(aanroepen) == 2:
+            raise RuntimeError("controle stuk")
+        return echt(data, **kwargs)
+
+    monkeypatch.setattr(beoordelen, "valideer", kapot_bij_de_tweede)
+    uitkomsten = berichten_ontvangen(berichten=berichten)
+    with pytest.raises(RuntimeError):
+        list(uitkomsten)
+    # All four are stored raw (before any check); the first was checked, the rest wait.
+    statussen = list(InkomendBericht.objects.order_by("pk").values_list("status", flat=True))
+    assert statussen == [BerichtStatus.WACHT_OP_VERWERKING] + [BerichtStatus.ONTVANGEN] * 3
+    monkeypatch.setattr(beoordelen, "valideer", echt)
+    # Delivered again: no new rows; the interrupted ones are finished.
+    opnieuw = list(berichten_ontvangen(berichten=berichten))
+    assert all(isinstance(u, Ontvangst) and not u.nieuw for u in opnieuw)
+    assert InkomendBericht.objects.count() == 4
+    assert set(InkomendBericht.objects.values_list("status", flat=True)) == {
+        BerichtStatus.WACHT_OP_VERWERKING
+    }
+    assert berichten_verwerken().hervat == 0
