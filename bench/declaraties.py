@@ -25,6 +25,11 @@ in one run, the prestaties (lines) per second of:
     are ready until the last one is done, then the same checks. It shows what the row locks
     cost when providers' messages overlap, and that they neither deadlock nor lose a line;
     the floor stays one process, so the ratio of (b‖) is not the target's;
+(b) in batches: the same messages through ``iwmo_jw.services.berichten_ontvangen`` in
+    batches of ``--partij`` (default: the batch of ``bericht_inlezen``), one process, on
+    another copy of the database made before (b): per batch the raw rows in one transaction
+    and one alert evaluation after the batch; each message still checked and processed in a
+    transaction of its own. Then the same checks, and every line's outcome compared with (b);
 (c) a naive reference: codec parse and level 2, then per line ORM look-ups (reference,
     toewijzing, earlier use, tariff), ``Prestatie.save()`` and ``realisatie_boeken`` per
     approved line. It is slow, so it runs on the first ``--naief-berichten`` messages, each in
@@ -101,6 +106,13 @@ def _opties(argv: list[str] | None) -> argparse.Namespace:
         "(2; 1 slaat het over)",
     )
     opties.add_argument(
+        "--partij",
+        type=int,
+        help="(b) ook in partijen van zoveel berichten met berichten_ontvangen, zoals "
+        "bericht_inlezen een map inleest, op een kopie van de database (standaard de partij "
+        "van bericht_inlezen; 0 slaat het over)",
+    )
+    opties.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL") or STANDAARD_DATABASE_URL,
         help="PostgreSQL-database die wordt weggegooid en opnieuw gemaakt; de naam moet "
@@ -130,6 +142,8 @@ def _opties(argv: list[str] | None) -> argparse.Namespace:
             opties.error(f"--{naam.replace('_', '-')} is te klein")
     if args.werkers < 1:
         opties.error("--werkers is te klein")
+    if args.partij is not None and args.partij < 0:
+        opties.error("--partij is te klein")
     if args.berichten > args.prestaties:
         opties.error("minstens één prestatie per bericht")
     args.naief_berichten = min(args.naief_berichten, args.berichten)
@@ -149,9 +163,16 @@ def _database_naam(url: str) -> str:
     return naam
 
 
-def _kopie_url(url: str) -> str:
-    """The database of (b‖), next to the benchmark's own."""
-    return urlunsplit(urlsplit(url)._replace(path=f"/{_database_naam(url)}_parallel"))
+def _kopie_url(url: str, soort: str = "parallel") -> str:
+    """The database of (b‖) or of the batches, next to the benchmark's own."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{_database_naam(url)}_{soort}"))
+
+
+def _kopie_maken(url: str, soort: str) -> str:
+    kopie = _kopie_url(url, soort)
+    _beheer(kopie, f'DROP DATABASE IF EXISTS "{_database_naam(kopie)}" WITH (FORCE)')
+    _beheer(kopie, f'CREATE DATABASE "{_database_naam(kopie)}" TEMPLATE "{_database_naam(url)}"')
+    return kopie
 
 
 def _beheer(url: str, opdracht: str) -> None:
@@ -206,6 +227,31 @@ def _pijplijn_in_proces(url: str, manifest: Path, profiel: Path | None) -> dict[
     except EOFError:
         proces.join()
         raise SystemExit(f"De pijplijn brak af (exitcode {proces.exitcode}).") from None
+    proces.join()
+    return resultaat
+
+
+# --- (b) in batches, in a process of its own -----------------------------------------------------
+
+
+def _partijen_kind(url: str, manifest: str, partij: int, uit: Any) -> None:
+    _django(url)
+    from bench.declaraties_regio import pijplijn_in_partijen
+
+    uit.send(pijplijn_in_partijen(Path(manifest), partij))
+
+
+def _partijen_in_proces(url: str, manifest: Path, partij: int) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    ontvanger, zender = context.Pipe(duplex=False)
+    proces = context.Process(target=_partijen_kind, args=(url, str(manifest), partij, zender))
+    proces.start()
+    zender.close()
+    try:
+        resultaat: dict[str, Any] = ontvanger.recv()
+    except EOFError:
+        proces.join()
+        raise SystemExit(f"De partijen braken af (exitcode {proces.exitcode}).") from None
     proces.join()
     return resultaat
 
@@ -361,16 +407,15 @@ def main(argv: list[str] | None = None) -> int:
     naief_seconden, naief_regels, naief_af, naief_queries = regio_.naief(naief_berichten)
     naief_gepland = sum(sum(b.fouten.values()) for b in naief_berichten)
 
-    # A copy of the database as (b) finds it, for (b‖).
+    # Copies of the database as (b) finds it, for (b‖) and for the batches.
     from django.db import connections
 
-    kopie = _kopie_url(url) if args.werkers > 1 else None
-    if kopie is not None:
-        connections.close_all()
-        _beheer(kopie, f'DROP DATABASE IF EXISTS "{_database_naam(kopie)}" WITH (FORCE)')
-        _beheer(
-            kopie, f'CREATE DATABASE "{_database_naam(kopie)}" TEMPLATE "{_database_naam(url)}"'
-        )
+    from iwmo_jw.services import PARTIJ_BERICHTEN
+
+    partij = PARTIJ_BERICHTEN if args.partij is None else args.partij
+    connections.close_all()
+    kopie = _kopie_maken(url, "parallel") if args.werkers > 1 else None
+    kopie_partijen = _kopie_maken(url, "partijen") if partij > 0 else None
 
     # (b) The pipeline, in a fresh process.
     profiel = args.map / "pijplijn.prof" if args.profiel else None
@@ -386,6 +431,15 @@ def main(argv: list[str] | None = None) -> int:
         seconden, resultaten = _parallel(kopie, args.map / "berichten.json", args.werkers)
         parallel = (seconden, resultaten, _controle_in_proces(kopie, berichten))
         _beheer(kopie, f'DROP DATABASE IF EXISTS "{_database_naam(kopie)}" WITH (FORCE)')
+    partijen = None
+    if kopie_partijen is not None:
+        connections.close_all()
+        resultaat = _partijen_in_proces(kopie_partijen, args.map / "berichten.json", partij)
+        partijen = (resultaat, _controle_in_proces(kopie_partijen, berichten))
+        _beheer(
+            kopie_partijen,
+            f'DROP DATABASE IF EXISTS "{_database_naam(kopie_partijen)}" WITH (FORCE)',
+        )
 
     print(f"\n{'stap':<46}{'seconden':>10}{'prestaties/s':>14}{'x vloer':>10}")
     print(_regel("(a) vloer: lxml + XSD + COPY", vloer, n, vloer))
@@ -402,6 +456,29 @@ def main(argv: list[str] | None = None) -> int:
             "    (op een kopie van de database van vóór (b); de signaleringen inbegrepen; de "
             "vloer blijft één proces)"
         )
+    if partijen is not None:
+        resultaat, _ = partijen
+        print(
+            _regel(
+                f"(b) in partijen van {partij}: berichten_ontvangen",
+                resultaat["seconden"],
+                n,
+                vloer,
+            )
+        )
+        print(
+            _regel(
+                "    zonder de signaleringen na commit",
+                resultaat["seconden"] - resultaat["taken_seconden"],
+                n,
+                vloer,
+            )
+        )
+        print(
+            f"    (de signaleringen: {_nl(resultaat['taken_seconden'], 2)} s in "
+            f"{_nl(resultaat['taken'])} evaluaties; op een kopie van de database van vóór (b), "
+            "één proces; zo leest bericht_inlezen een map)"
+        )
     naief_totaal = naief_seconden / naief_regels * n if naief_regels else None
     if naief_totaal is not None:
         print(_regel("(c) naïef, geëxtrapoleerd", naief_totaal, n, vloer))
@@ -417,7 +494,10 @@ def main(argv: list[str] | None = None) -> int:
         print("    (b) liep onder cProfile: de tijden van (b) zijn daardoor te hoog")
 
     print()
-    for label, seconden in (("(b)", pijplijn), ("(b) zonder signaleringen", pijplijn - taken)):
+    vergelijkingen = [("(b)", pijplijn), ("(b) zonder signaleringen", pijplijn - taken)]
+    if partijen is not None:
+        vergelijkingen.append(("(b) in partijen", partijen[0]["seconden"]))
+    for label, seconden in vergelijkingen:
         ratio = seconden / vloer
         print(
             f"{label}/(a) = {_nl(ratio, 2)}x  (doel: hoogstens {_nl(DOEL_VLOER, 0)}x, "
@@ -481,6 +561,21 @@ def main(argv: list[str] | None = None) -> int:
             f"(b): {'ja' if gelijk else 'NEE'}"
         )
         in_orde = in_orde and controle_parallel.in_orde and gelijk
+    if partijen is not None:
+        resultaat, controle_partijen = partijen
+        print(
+            f"(b) in partijen van {partij}: {_nl(resultaat['queries'] / len(berichten), 1)} "
+            f"queries per bericht; statements {_nl(resultaat['statements_seconden'], 2)} s"
+        )
+        print("Controle na (b) in partijen:")
+        for regel in controle_partijen.regels:
+            print(f"  {regel}")
+        gelijk = controle_partijen.uitkomsten == controle.uitkomsten
+        print(
+            "  uitkomst per prestatie (status, retourcodes, toegekend bedrag) gelijk aan die van "
+            f"(b): {'ja' if gelijk else 'NEE'}"
+        )
+        in_orde = in_orde and controle_partijen.in_orde and gelijk
 
     if profiel is not None:
         print(f"\nProfiel van (b) ({profiel}): functies van het project, cumulatief:")

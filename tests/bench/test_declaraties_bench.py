@@ -36,6 +36,8 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
             "-m",
             "bench.declaraties",
             "--klein",
+            "--partij",
+            "4",
             "--database-url",
             url,
             "--map",
@@ -72,9 +74,19 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
         "(b‖) pijplijn, 2 werkers naast elkaar",
         "(b‖): 2 werkers, 10 berichten",
         "uitkomst per prestatie (status, retourcodes, toegekend bedrag) gelijk aan die van (b): ja",
+        # (b) in batches: the same checks and the same outcome per line.
+        "(b) in partijen van 4: berichten_ontvangen",
+        "(b) in partijen/(a) = ",
+        "Controle na (b) in partijen:",
     ):
         assert regel in tekst, f"{regel!r} ontbreekt in:\n{tekst}"
-    na_parallel = tekst.split("Controle na (b‖):")[1]
+    na_partijen = tekst.split("Controle na (b) in partijen:")[1]
+    assert "berichten: 10/10 verwerkt, 10 declaraties beantwoord" in na_partijen
+    assert "grootboek_controleren: 0 bevindingen" in na_partijen
+    assert "gelijk aan die van (b): ja" in na_partijen
+    # Ten messages in batches of four: three alert evaluations, not ten.
+    assert re.search(r"signaleringen: [\d,]+ s in 3 evaluaties", tekst), tekst
+    na_parallel = tekst.split("Controle na (b‖):")[1].split("Controle na (b) in partijen:")[0]
     assert "berichten: 10/10 verwerkt, 10 declaraties beantwoord" in na_parallel
     assert "grootboek_controleren: 0 bevindingen" in na_parallel
     # The naive reference rejects exactly the planned lines of its messages.
@@ -99,7 +111,7 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
     beheer = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(beheer) as pg:
         naam = urlsplit(url).path.lstrip("/")
-        for db in (naam, f"{naam}_parallel"):
+        for db in (naam, f"{naam}_parallel", f"{naam}_partijen"):
             rij = pg.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone()
             assert rij is None, db
 
