@@ -526,9 +526,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{_nl(1e6 * per_regel)} µs per prestatie (kleinste kwadraten); het vaste deel is "
             f"{_nl(100 * vast * len(metingen) / pijplijn)} % van (b)"
         )
+    aantal_commits, commitseconden = uitkomst["commits"]
     print(
-        f"Statements van (b) (versturen, werk van de server, rijen terug; zonder commits): "
-        f"{_nl(statements, 2)} s = {_nl(100 * statements / pijplijn)} % van (b); de rest is Python"
+        f"Statements van (b) (versturen, werk van de server, rijen terug): {_nl(statements, 2)} s"
+        f" = {_nl(100 * statements / pijplijn)} % van (b); {_nl(aantal_commits)} commits: "
+        f"{_nl(commitseconden, 2)} s = {_nl(100 * commitseconden / pijplijn)} %; de rest is "
+        "Python"
     )
     print("De duurste statements van (b) (seconden, aantal, begin van de query):")
     for seconden, aantal, vorm in uitkomst["querytijden"][: 25 if args.profiel else 12]:
@@ -563,9 +566,11 @@ def main(argv: list[str] | None = None) -> int:
         in_orde = in_orde and controle_parallel.in_orde and gelijk
     if partijen is not None:
         resultaat, controle_partijen = partijen
+        aantal_commits, commitseconden = resultaat["commits"]
         print(
             f"(b) in partijen van {partij}: {_nl(resultaat['queries'] / len(berichten), 1)} "
-            f"queries per bericht; statements {_nl(resultaat['statements_seconden'], 2)} s"
+            f"queries per bericht; statements {_nl(resultaat['statements_seconden'], 2)} s; "
+            f"{_nl(aantal_commits)} commits: {_nl(commitseconden, 2)} s"
         )
         print("Controle na (b) in partijen:")
         for regel in controle_partijen.regels:

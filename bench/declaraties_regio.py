@@ -855,6 +855,31 @@ class _Teller:
             per[1] += duur
 
 
+class _Committeller:
+    """Times the commits of Django's connection (which ``execute_wrapper`` does not see): the
+    writes' WAL is flushed then."""
+
+    def __init__(self) -> None:
+        self.aantal = 0
+        self.seconden = 0.0
+        self._echt = connection._commit  # type: ignore[attr-defined]
+
+    def __enter__(self) -> _Committeller:
+        def commit() -> None:
+            begin = time.perf_counter()
+            try:
+                self._echt()
+            finally:
+                self.aantal += 1
+                self.seconden += time.perf_counter() - begin
+
+        connection._commit = commit  # type: ignore[attr-defined]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        connection._commit = self._echt  # type: ignore[attr-defined]
+
+
 def _vormen(tijden: dict[str, list[float]]) -> list[tuple[float, int, str]]:
     """(seconds, count, shape) per statement shape, most time first."""
     per_vorm: dict[str, list[float]] = {}
@@ -895,6 +920,8 @@ def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
     profiler = cProfile.Profile() if profiel is not None else None
     metingen = []
     tijden: dict[str, list[float]] = {}
+    commits = _Committeller()
+    commits.__enter__()
     for b in berichten:
         data = Path(b["bestand"]).read_bytes()
         ontvangen_op = datetime.fromisoformat(b["ontvangen_op"])
@@ -911,9 +938,11 @@ def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
                 profiler.disable()
         metingen.append((b["prestaties"], teller.aantal, seconden, teller.seconden))
         del data
+    commits.__exit__()
     if profiler is not None and profiel is not None:
         profiler.dump_stats(str(profiel))
     return {
+        "commits": (commits.aantal, commits.seconden),
         "metingen": metingen,
         "querytijden": _vormen(tijden),
         "taken_seconden": taaktijd[0],
@@ -956,7 +985,7 @@ def pijplijn_in_partijen(manifest: Path, partij: int) -> dict[str, Any]:
     task_postrun.connect(na, weak=False)
     connection.ensure_connection()
     teller = _Teller({})
-    with connection.execute_wrapper(teller):
+    with connection.execute_wrapper(teller), _Committeller() as commits:
         begin = time.perf_counter()
         uitkomsten = list(berichten_ontvangen(berichten=aanleveringen, partij=partij))
         seconden = time.perf_counter() - begin
@@ -966,6 +995,7 @@ def pijplijn_in_partijen(manifest: Path, partij: int) -> dict[str, Any]:
         "seconden": seconden,
         "queries": teller.aantal,
         "statements_seconden": teller.seconden,
+        "commits": (commits.aantal, commits.seconden),
         "taken_seconden": taaktijd[0],
         "taken": taken[0],
     }

@@ -103,10 +103,16 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
         r"Tijd per bericht \(b\) ≈ ([\d.,]+) ms vast \+ ([\d.,-]+) µs per prestatie", tekst
     )
     assert deling is not None, tekst
-    # The statements' share of (b): a part, not all of it.
-    aandeel = re.search(r"Statements van \(b\) .*: ([\d.,]+) s = (\d+) % van \(b\)", tekst)
+    # The statements' and the commits' share of (b): parts, not all of it; at least one
+    # commit per message (its processing; the raw rows have their own).
+    aandeel = re.search(
+        r"Statements van \(b\) \(.*?\): ([\d.,]+) s = (\d+) % van \(b\); (\d+) commits: "
+        r"([\d.,]+) s = (\d+) %",
+        tekst,
+    )
     assert aandeel is not None, tekst
     assert 0 < int(aandeel.group(2)) < 100, aandeel.group(0)
+    assert int(aandeel.group(3)) >= 2 * 10, aandeel.group(0)
     # --opruimen dropped the benchmark's database, and its copy for (b‖) is always dropped.
     beheer = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(beheer) as pg:
