@@ -117,6 +117,8 @@ GESCHIEDENIS = (7, 8)
 #: history month instead (a correction after the fact; approved).
 CREDIT_ELKE = 40
 VLOERTABEL = "bench_vloer_prestatie"
+#: The same, logged as the real table is: its commits wait for the WAL to reach the disk.
+VLOERTABEL_GELOGD = "bench_vloer_prestatie_gelogd"
 
 
 @dataclass(frozen=True, slots=True)
@@ -793,31 +795,35 @@ def _vloerrijen(
 
 
 def vloertabel_maken(database_url: str) -> None:
-    """An unlogged table shaped like the prestatie table (columns, defaults, checks and
-    indexes; no foreign keys)."""
+    """Two tables shaped like the prestatie table (columns, defaults, checks and indexes; no
+    foreign keys): an unlogged one, the floor's, and a logged one, as durable as the real
+    table, to show what the write-ahead log costs."""
     with psycopg.connect(database_url, autocommit=True) as pg:
-        pg.execute(f"DROP TABLE IF EXISTS {VLOERTABEL}")
-        pg.execute(
-            f"CREATE UNLOGGED TABLE {VLOERTABEL} (LIKE {Prestatie._meta.db_table} INCLUDING ALL)"
-        )
+        for tabel, soort in ((VLOERTABEL, "UNLOGGED TABLE"), (VLOERTABEL_GELOGD, "TABLE")):
+            pg.execute(f"DROP TABLE IF EXISTS {tabel}")
+            pg.execute(f"CREATE {soort} {tabel} (LIKE {Prestatie._meta.db_table} INCLUDING ALL)")
 
 
 def vloer(
-    database_url: str, berichten: Sequence[bytes], rijen: Sequence[list[tuple[Any, ...]]]
+    database_url: str,
+    berichten: Sequence[bytes],
+    rijen: Sequence[list[tuple[Any, ...]]],
+    *,
+    tabel: str = VLOERTABEL,
 ) -> float:
     """Seconds for: per message, lxml parse + XSD validation + COPY of its rows in a
     transaction of its own. The table is emptied first (not timed)."""
     kolommen = ", ".join(f.column for f in _vloervelden())
     xsd = schema(WMO323)
     with psycopg.connect(database_url) as pg:
-        pg.execute(f"TRUNCATE {VLOERTABEL}")
+        pg.execute(f"TRUNCATE {tabel}")
         pg.commit()
         begin = time.perf_counter()
         for data, regels in zip(berichten, rijen, strict=True):
             boom = lees_xml(data, max_grootte=len(data))
             if not xsd.validate(boom):
                 raise SystemExit("Een gegenereerd bericht voldoet niet aan het XSD.")
-            with pg.cursor() as cur, cur.copy(f"COPY {VLOERTABEL} ({kolommen}) FROM STDIN") as copy:
+            with pg.cursor() as cur, cur.copy(f"COPY {tabel} ({kolommen}) FROM STDIN") as copy:
                 for regel in regels:
                     copy.write_row(regel)
             pg.commit()

@@ -57,6 +57,7 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
         "Geschiedenis: 1.200 prestaties over 07-2026, 08-2026 door de pijplijn",
         "Maand: 10 WMO323-berichten met 2.000 prestaties (66-333 per bericht, 100 met een fout",
         "(a) vloer: lxml + XSD + COPY",
+        "    in een gelogde tabel, zoals de echte",
         "(b) pijplijn: bericht_ontvangen",
         "zonder de signaleringen na commit",
         "(c) naïef, geëxtrapoleerd",
