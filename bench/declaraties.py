@@ -206,7 +206,24 @@ def _django(url: str) -> None:
     logging.getLogger("kombu").setLevel(logging.ERROR)
 
 
-# --- (b) in a process of its own ---------------------------------------------------------------
+# --- (b), its batches and the checks, each in a process of its own ------------------------------
+
+
+def _in_proces(naam: str, kind: Any, *args: Any) -> Any:
+    """Run ``kind(*args, zender)`` in a fresh (spawned) process and return what it sends;
+    ``naam`` says in the error what broke off."""
+    context = multiprocessing.get_context("spawn")
+    ontvanger, zender = context.Pipe(duplex=False)
+    proces = context.Process(target=kind, args=(*args, zender))
+    proces.start()
+    zender.close()
+    try:
+        return ontvanger.recv()
+    except EOFError:
+        proces.join()
+        raise SystemExit(f"{naam} brak af (exitcode {proces.exitcode}).") from None
+    finally:
+        proces.join()
 
 
 def _pijplijn_kind(url: str, manifest: str, profiel: str | None, uit: Any) -> None:
@@ -217,23 +234,10 @@ def _pijplijn_kind(url: str, manifest: str, profiel: str | None, uit: Any) -> No
 
 
 def _pijplijn_in_proces(url: str, manifest: Path, profiel: Path | None) -> dict[str, Any]:
-    context = multiprocessing.get_context("spawn")
-    ontvanger, zender = context.Pipe(duplex=False)
-    proces = context.Process(
-        target=_pijplijn_kind, args=(url, str(manifest), str(profiel) if profiel else None, zender)
+    resultaat: dict[str, Any] = _in_proces(
+        "De pijplijn", _pijplijn_kind, url, str(manifest), str(profiel) if profiel else None
     )
-    proces.start()
-    zender.close()
-    try:
-        resultaat: dict[str, Any] = ontvanger.recv()
-    except EOFError:
-        proces.join()
-        raise SystemExit(f"De pijplijn brak af (exitcode {proces.exitcode}).") from None
-    proces.join()
     return resultaat
-
-
-# --- (b) in batches, in a process of its own -----------------------------------------------------
 
 
 def _partijen_kind(url: str, manifest: str, partij: int, uit: Any) -> None:
@@ -244,17 +248,9 @@ def _partijen_kind(url: str, manifest: str, partij: int, uit: Any) -> None:
 
 
 def _partijen_in_proces(url: str, manifest: Path, partij: int) -> dict[str, Any]:
-    context = multiprocessing.get_context("spawn")
-    ontvanger, zender = context.Pipe(duplex=False)
-    proces = context.Process(target=_partijen_kind, args=(url, str(manifest), partij, zender))
-    proces.start()
-    zender.close()
-    try:
-        resultaat: dict[str, Any] = ontvanger.recv()
-    except EOFError:
-        proces.join()
-        raise SystemExit(f"De partijen braken af (exitcode {proces.exitcode}).") from None
-    proces.join()
+    resultaat: dict[str, Any] = _in_proces(
+        "De pijplijn in partijen", _partijen_kind, url, str(manifest), partij
+    )
     return resultaat
 
 
@@ -314,16 +310,9 @@ def _parallel(url: str, manifest: Path, werkers: int) -> tuple[float, list[dict[
 def _controle_in_proces(url: str, berichten: Sequence[Any]) -> Any:
     """The checks of (b) on the database of ``url``, in a process configured for it. The
     messages go as dicts: their class is importable only once Django is set up."""
-    context = multiprocessing.get_context("spawn")
-    ontvanger, zender = context.Pipe(duplex=False)
-    dicts = [dataclasses.asdict(b) for b in berichten]
-    proces = context.Process(target=_controle_kind, args=(url, dicts, zender))
-    proces.start()
-    zender.close()
-    try:
-        return ontvanger.recv()
-    finally:
-        proces.join()
+    return _in_proces(
+        "De controle", _controle_kind, url, [dataclasses.asdict(b) for b in berichten]
+    )
 
 
 # --- Main -------------------------------------------------------------------------------------

@@ -45,6 +45,28 @@ def stand(budgetpost: Budgetpost, **kwargs) -> dict[str, Decimal]:
     }
 
 
+def post_met_gebruiksdrempels(gemeente) -> Budgetpost:
+    """A Wmo budget post of 10,000 for 2026 with the usage thresholds only (no forecast
+    alerts), and a budgethouder with an e-mail address to mail its alerts to."""
+    budgethouder = GebruikerFactory(
+        email="budget@amsterdam.example", rollen=["budgethouder"], gemeenten=[gemeente]
+    )
+    post = services.budgetpost_aanmaken(
+        door=budgethouder, gemeente=gemeente, jaar=2026, wet="wmo", taakveld="6.71"
+    )
+    services.signaleringsdrempels_vastleggen(
+        door=budgethouder, gemeente=gemeente, soort="prognose", percentages=[]
+    )
+    services.budget_toekennen(
+        door=budgethouder,
+        budgetpost=post,
+        bedrag=D("10000.00"),
+        reden="Begroting",
+        idempotentiesleutel="begroting",
+    )
+    return post
+
+
 @pytest.fixture
 def budgethouder(db, amsterdam) -> Gebruiker:
     return GebruikerFactory(username="budgethouder", rollen=["budgethouder"], gemeenten=[amsterdam])

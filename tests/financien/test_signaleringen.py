@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 
 from financien import selectors, services, tasks
 from financien.constants import MailStatus, SignaleringSoort
-from financien.models import Reservering, Signalering
+from financien.models import Budgetpost, Reservering, Signalering
 from financien.services.signaleringen import _Meting
 from kern.constants import AuditActie
 from kern.exceptions import DomeinFout
 from kern.models import AuditRecord
 from tests.factories import BestedingsruimteFactory, GebruikerFactory
-from tests.financien.conftest import D
+from tests.financien.conftest import D, post_met_gebruiksdrempels
 from tests.financien.conftest import reserveer as conftest_reserveer
 from tests.utils import NietsVeranderd
 
@@ -648,24 +648,11 @@ def test_een_mail_die_na_de_commit_verloren_ging_gaat_alsnog(budgethouder, allee
 # --- After each booking, and the periodic task -----------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
-def test_na_elke_boeking_geevalueerd_na_de_commit(amsterdam, aanbieder, monkeypatch):
-    budgethouder = GebruikerFactory(
-        email="budget@amsterdam.example", rollen=["budgethouder"], gemeenten=[amsterdam]
-    )
-    budgetpost = services.budgetpost_aanmaken(
-        door=budgethouder, gemeente=amsterdam, jaar=2026, wet="wmo", taakveld="6.71"
-    )
-    services.signaleringsdrempels_vastleggen(
-        door=budgethouder, gemeente=amsterdam, soort="prognose", percentages=[]
-    )
-    services.budget_toekennen(
-        door=budgethouder,
-        budgetpost=budgetpost,
-        bedrag=D("10000.00"),
-        reden="Begroting",
-        idempotentiesleutel="begroting",
-    )
+@pytest.fixture
+def na_de_commit(amsterdam, monkeypatch) -> tuple[Budgetpost, list[dict]]:
+    """The post of ``post_met_gebruiksdrempels`` and the list of the alert evaluations queued
+    after commits (they still run)."""
+    budgetpost = post_met_gebruiksdrempels(amsterdam)
     aanroepen: list[dict] = []
     echt = tasks.signaleringen_na_boeking.delay
 
@@ -674,6 +661,12 @@ def test_na_elke_boeking_geevalueerd_na_de_commit(amsterdam, aanbieder, monkeypa
         return echt(**kwargs)
 
     monkeypatch.setattr(tasks.signaleringen_na_boeking, "delay", tellen)
+    return budgetpost, aanroepen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_na_elke_boeking_geevalueerd_na_de_commit(amsterdam, aanbieder, na_de_commit):
+    budgetpost, aanroepen = na_de_commit
     # Three bookings in one transaction: one evaluation, after the commit.
     with transaction.atomic():
         for i in range(3):

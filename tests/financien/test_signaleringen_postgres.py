@@ -14,8 +14,7 @@ from financien import services
 from financien.constants import MailStatus
 from financien.models import Reservering, Signalering
 from financien.services.signaleringen import _mailen
-from tests.factories import GebruikerFactory
-from tests.financien.conftest import D
+from tests.financien.conftest import D, post_met_gebruiksdrempels
 from tests.financien.test_postgres import DRADEN, tegelijk
 
 pytestmark = [pytest.mark.postgres]
@@ -23,22 +22,7 @@ pytestmark = [pytest.mark.postgres]
 
 @pytest.fixture
 def scene(amsterdam, aanbieder):
-    budgethouder = GebruikerFactory(
-        email="budget@amsterdam.example", rollen=["budgethouder"], gemeenten=[amsterdam]
-    )
-    budgetpost = services.budgetpost_aanmaken(
-        door=budgethouder, gemeente=amsterdam, jaar=2026, wet="wmo", taakveld="6.71"
-    )
-    services.signaleringsdrempels_vastleggen(
-        door=budgethouder, gemeente=amsterdam, soort="prognose", percentages=[]
-    )
-    services.budget_toekennen(
-        door=budgethouder,
-        budgetpost=budgetpost,
-        bedrag=D("10000.00"),
-        reden="Begroting",
-        idempotentiesleutel="begroting",
-    )
+    budgetpost = post_met_gebruiksdrempels(amsterdam)
     mail.outbox.clear()
     return budgetpost
 
