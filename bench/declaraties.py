@@ -325,6 +325,20 @@ def _regel(label: str, seconden: float, regels: int, vloer: float) -> str:
     )
 
 
+def _controle_naast_b(label: str, controle: Any, van_b: Any) -> bool:
+    """Print the checks of a run on a copy and whether every line's outcome equals (b)'s;
+    True when all is well."""
+    print(f"Controle na {label}:")
+    for regel in controle.regels:
+        print(f"  {regel}")
+    gelijk = bool(controle.uitkomsten == van_b.uitkomsten)
+    print(
+        "  uitkomst per prestatie (status, retourcodes, toegekend bedrag) gelijk aan die van "
+        f"(b): {'ja' if gelijk else 'NEE'}"
+    )
+    return bool(controle.in_orde) and gelijk
+
+
 def _doel(gehaald: bool) -> str:
     return "gehaald" if gehaald else "NIET gehaald"
 
@@ -555,15 +569,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{_nl(1000 * tijden[-1])} ms (wachten op de rijsloten van dezelfde aanbieder "
             "inbegrepen)"
         )
-        print("Controle na (b‖):")
-        for regel in controle_parallel.regels:
-            print(f"  {regel}")
-        gelijk = controle_parallel.uitkomsten == controle.uitkomsten
-        print(
-            "  uitkomst per prestatie (status, retourcodes, toegekend bedrag) gelijk aan die van "
-            f"(b): {'ja' if gelijk else 'NEE'}"
-        )
-        in_orde = in_orde and controle_parallel.in_orde and gelijk
+        in_orde = _controle_naast_b("(b‖)", controle_parallel, controle) and in_orde
     if partijen is not None:
         resultaat, controle_partijen = partijen
         aantal_commits, commitseconden = resultaat["commits"]
@@ -572,15 +578,7 @@ def main(argv: list[str] | None = None) -> int:
             f"queries per bericht; statements {_nl(resultaat['statements_seconden'], 2)} s; "
             f"{_nl(aantal_commits)} commits: {_nl(commitseconden, 2)} s"
         )
-        print("Controle na (b) in partijen:")
-        for regel in controle_partijen.regels:
-            print(f"  {regel}")
-        gelijk = controle_partijen.uitkomsten == controle.uitkomsten
-        print(
-            "  uitkomst per prestatie (status, retourcodes, toegekend bedrag) gelijk aan die van "
-            f"(b): {'ja' if gelijk else 'NEE'}"
-        )
-        in_orde = in_orde and controle_partijen.in_orde and gelijk
+        in_orde = _controle_naast_b("(b) in partijen", controle_partijen, controle) and in_orde
 
     if profiel is not None:
         print(f"\nProfiel van (b) ({profiel}): functies van het project, cumulatief:")

@@ -699,31 +699,10 @@ def test_na_elke_boeking_geevalueerd_na_de_commit(amsterdam, aanbieder, na_de_co
 
 
 @pytest.mark.django_db(transaction=True)
-def test_een_bundel_evalueert_zijn_transacties_eenmaal_na_afloop(amsterdam, aanbieder, monkeypatch):
-    budgethouder = GebruikerFactory(
-        email="budget@amsterdam.example", rollen=["budgethouder"], gemeenten=[amsterdam]
-    )
-    budgetpost = services.budgetpost_aanmaken(
-        door=budgethouder, gemeente=amsterdam, jaar=2026, wet="wmo", taakveld="6.71"
-    )
-    services.signaleringsdrempels_vastleggen(
-        door=budgethouder, gemeente=amsterdam, soort="prognose", percentages=[]
-    )
-    services.budget_toekennen(
-        door=budgethouder,
-        budgetpost=budgetpost,
-        bedrag=D("10000.00"),
-        reden="Begroting",
-        idempotentiesleutel="begroting",
-    )
-    aanroepen: list[dict] = []
-    echt = tasks.signaleringen_na_boeking.delay
-
-    def tellen(**kwargs):
-        aanroepen.append(kwargs)
-        return echt(**kwargs)
-
-    monkeypatch.setattr(tasks.signaleringen_na_boeking, "delay", tellen)
+def test_een_bundel_evalueert_zijn_transacties_eenmaal_na_afloop(
+    amsterdam, aanbieder, na_de_commit, monkeypatch
+):
+    budgetpost, aanroepen = na_de_commit
     # Three committed transactions and one that rolls back, inside a bundle: nothing is
     # evaluated until it ends, then once, on the committed three together.
     with services.signaleringen_bundelen():
