@@ -335,7 +335,9 @@ def _handler_filter() -> Q | None:
 def berichten_verwerken(*, limiet: int | None = None) -> Verwerkingsoverzicht:
     """Pick up waiting messages whose type now has a handler, oldest first, each in its own
     transaction; also finish arrivals that were interrupted between storing and checking.
-    Safe to run twice and concurrently (rows are locked and their status re-checked)."""
+    Per :data:`PARTIJ_BERICHTEN` messages inside the batch contexts apps registered, as for
+    a delivery. Safe to run twice and concurrently (rows are locked and their status
+    re-checked)."""
     hervat = 0
     grens = timezone.now() - ONDERBROKEN_NA
     onderbroken = list(
@@ -343,14 +345,18 @@ def berichten_verwerken(*, limiet: int | None = None) -> Verwerkingsoverzicht:
         .order_by("ontvangen_op", "pk")
         .values_list("pk", flat=True)[:limiet]
     )
-    for pk in onderbroken:
-        rij = InkomendBericht.objects.get(pk=pk)
-        if rij.inhoud_volledig:
-            invoer = lees_begrensd(rij.inhoud_bytes(), grens=max_grootte())
-        else:
-            invoer = Invoer(None, rij.inhoud_bytes(), rij.sha256, rij.grootte, max_grootte())
-        _beoordelen_en_routeren(pk, invoer)
-        hervat += 1
+    for deel in _in_partijen(onderbroken):
+        with partijcontexten():
+            for pk in deel:
+                rij = InkomendBericht.objects.get(pk=pk)
+                if rij.inhoud_volledig:
+                    invoer = lees_begrensd(rij.inhoud_bytes(), grens=max_grootte())
+                else:
+                    invoer = Invoer(
+                        None, rij.inhoud_bytes(), rij.sha256, rij.grootte, max_grootte()
+                    )
+                _beoordelen_en_routeren(pk, invoer)
+                hervat += 1
     verwerkt = mislukt = 0
     filter_ = _handler_filter()
     if filter_ is not None:
@@ -359,10 +365,17 @@ def berichten_verwerken(*, limiet: int | None = None) -> Verwerkingsoverzicht:
             .order_by("ontvangen_op", "pk")
             .values_list("pk", flat=True)[:limiet]
         )
-        for pk in wachtend:
-            bericht = _verwerken(pk)
-            if bericht.status == BerichtStatus.VERWERKT:
-                verwerkt += 1
-            elif bericht.status == BerichtStatus.VERWERKING_MISLUKT:
-                mislukt += 1
+        for deel in _in_partijen(wachtend):
+            with partijcontexten():
+                for pk in deel:
+                    bericht = _verwerken(pk)
+                    if bericht.status == BerichtStatus.VERWERKT:
+                        verwerkt += 1
+                    elif bericht.status == BerichtStatus.VERWERKING_MISLUKT:
+                        mislukt += 1
     return Verwerkingsoverzicht(verwerkt=verwerkt, mislukt=mislukt, hervat=hervat)
+
+
+def _in_partijen(pks: list[int]) -> Iterator[list[int]]:
+    for begin in range(0, len(pks), PARTIJ_BERICHTEN):
+        yield pks[begin : begin + PARTIJ_BERICHTEN]

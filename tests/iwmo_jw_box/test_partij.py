@@ -22,6 +22,7 @@ from iwmo_jw.services import (
     bericht_ontvangen,
     berichten_ontvangen,
     berichten_verwerken,
+    ontvangen,
 )
 from tests.iwmo_jw_box.conftest import bericht, moment
 
@@ -168,3 +169,26 @@ def test_een_crash_midden_in_een_partij_laat_de_rest_bewaard_en_herhaalbaar(diem
         BerichtStatus.WACHT_OP_VERWERKING
     }
     assert berichten_verwerken().hervat == 0
+
+
+def test_de_periodieke_verwerking_werkt_ook_per_partij(diemen, partijen, monkeypatch):
+    # Messages that waited (no handler yet) are picked up in batches, each batch inside the
+    # batch contexts; an interrupted arrival too.
+    with monkeypatch.context() as m:
+        m.setattr(ontvangen, "PARTIJ_BERICHTEN", 2)
+        m.setattr(ontvangen, "handler_voor", lambda standaard, berichttype: None)
+        for n in range(3):
+            bericht_ontvangen(data=_jw323(n), ontvangen_op=OP)
+        with pytest.raises(RuntimeError):
+            m.setattr(beoordelen, "valideer", lambda *a, **k: (_ for _ in ()).throw(RuntimeError()))
+            bericht_ontvangen(data=_jw323(3), ontvangen_op=OP)
+    assert partijen == [[], [], [], []]  # one batch per delivery above, nothing handled
+    partijen.clear()
+    with monkeypatch.context() as m:
+        m.setattr(ontvangen, "PARTIJ_BERICHTEN", 2)
+        overzicht = berichten_verwerken()
+    assert (overzicht.hervat, overzicht.verwerkt, overzicht.mislukt) == (1, 3, 0)
+    # The interrupted one is checked and handled in a batch of its own; the three that
+    # waited follow in batches of two.
+    assert partijen == [["P0003"], ["P0000", "P0001"], ["P0002"]]
+    assert set(InkomendBericht.objects.values_list("status", flat=True)) == {BerichtStatus.VERWERKT}
