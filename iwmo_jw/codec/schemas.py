@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -21,11 +22,22 @@ def schema_pad(soort: BerichtSoort) -> Path:
     return SCHEMA_MAP / map_naam / f"{soort.naam}.xsd"
 
 
-@cache
+#: The compiled schemas, per thread: an lxml validator keeps the error log of its last run on
+#: the object, so two threads validating with one schema at once could read each other's
+#: findings (the berichtenbox checks the next message of a batch in a thread of its own).
+_PER_DRAAD = threading.local()
+
+
 def _schema_uit_pad(pad: str) -> etree.XMLSchema:
-    # Schema files are our own, shipped ones; imports resolve relative to their folder.
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    return etree.XMLSchema(etree.parse(pad, parser=parser))
+    schemas: dict[str, etree.XMLSchema] | None = getattr(_PER_DRAAD, "schemas", None)
+    if schemas is None:
+        schemas = _PER_DRAAD.schemas = {}
+    gevonden = schemas.get(pad)
+    if gevonden is None:
+        # Schema files are our own, shipped ones; imports resolve relative to their folder.
+        parser = etree.XMLParser(no_network=True, resolve_entities=False)
+        gevonden = schemas[pad] = etree.XMLSchema(etree.parse(pad, parser=parser))
+    return gevonden
 
 
 def schema(soort: BerichtSoort) -> etree.XMLSchema:

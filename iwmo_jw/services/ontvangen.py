@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -176,10 +177,38 @@ def _partij_ontvangen(
             )
     if nieuw:
         _ruwe_berichten_vastleggen(list(nieuw.values()))
+    # Which messages get checked: the new ones and earlier arrivals interrupted before their
+    # check, the first time their bytes occur in the batch. The next one's check (levels 1
+    # and 2: lxml, which lets go of the GIL, and the codec; no database) runs in the
+    # controleur's thread while this one is processed, which mostly waits for PostgreSQL.
+    te_controleren: list[int] = []
+    gezien: set[tuple[str, int]] = set()
+    for i, (_, invoer) in enumerate(gelezen):
+        if (
+            isinstance(invoer, Invoer)
+            and (sleutel := (invoer.sha256, invoer.grootte)) not in gezien
+        ):
+            gezien.add(sleutel)
+            if (nieuw.get(sleutel) or eerder[sleutel]).status == BerichtStatus.ONTVANGEN:
+                te_controleren.append(i)
+    controles: dict[int, Future[Validatieresultaat | None]] = {}
+    ingediend = 0
+
+    def vooruit() -> None:
+        """Start the check of the next message that needs one, if any."""
+        nonlocal ingediend
+        if ingediend < len(te_controleren):
+            i = te_controleren[ingediend]
+            invoer = gelezen[i][1]
+            assert isinstance(invoer, Invoer)
+            controles[i] = _controleur().submit(_valideren, invoer)
+            ingediend += 1
+
+    vooruit()
     uitkomsten: list[Ontvangst | OSError] = []
     klaar: dict[tuple[str, int], InkomendBericht] = {}
     with partijcontexten():
-        for _, invoer in gelezen:
+        for i, (_, invoer) in enumerate(gelezen):
             if not isinstance(invoer, Invoer):
                 uitkomsten.append(invoer)
                 continue
@@ -188,11 +217,24 @@ def _partij_ontvangen(
                 uitkomsten.append(Ontvangst(klaar[sleutel], nieuw=False))
                 continue
             bericht = nieuw.get(sleutel) or eerder[sleutel]
-            if bericht.status == BerichtStatus.ONTVANGEN:
-                bericht = _beoordelen_en_routeren(bericht.pk, invoer)
+            if i in controles:
+                vooruit()
+                resultaat = controles.pop(i).result()
+                bericht = _beoordelen_en_routeren(bericht.pk, invoer, resultaat)
             klaar[sleutel] = bericht
             uitkomsten.append(Ontvangst(bericht, nieuw=sleutel in nieuw))
     return uitkomsten
+
+
+_CONTROLEUR: ThreadPoolExecutor | None = None
+
+
+def _controleur() -> ThreadPoolExecutor:
+    """The one thread that checks the next message of a batch (created on first use)."""
+    global _CONTROLEUR
+    if _CONTROLEUR is None:
+        _CONTROLEUR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="berichtcontrole")
+    return _CONTROLEUR
 
 
 def _eerdere_aankomsten(
@@ -209,13 +251,17 @@ def _eerdere_aankomsten(
     return gevonden
 
 
-def _beoordelen_en_routeren(pk: int, invoer: Invoer) -> InkomendBericht:
+def _beoordelen_en_routeren(
+    pk: int, invoer: Invoer, resultaat: Validatieresultaat | None = None
+) -> InkomendBericht:
     """Steps 2 and 3: check the message, then, in one transaction, record the outcome and
     hand an accepted message to its handler (a savepoint of its own: a failing handler
     leaves the message accepted, with status verwerking_mislukt). One commit, one lock of the
     message: a crash before the commit leaves it ``ontvangen``, as after step 1, and
-    :func:`berichten_verwerken` finishes it."""
-    resultaat = _valideren(invoer)
+    :func:`berichten_verwerken` finishes it. ``resultaat``: the check of ``invoer``, when it
+    was made beforehand (:func:`_partij_ontvangen`)."""
+    if resultaat is None:
+        resultaat = _valideren(invoer)
     with transaction.atomic():
         bericht = _beoordelen(pk, invoer, resultaat)
         if (

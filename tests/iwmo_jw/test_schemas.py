@@ -27,3 +27,19 @@ def test_schema_compileert(gekozen: BerichtSoort) -> None:
 
 def test_envelop_schema_compileert() -> None:
     assert envelop_schema() is envelop_schema()
+
+
+def test_elke_draad_valideert_met_een_eigen_schema() -> None:
+    # An lxml validator keeps the findings of its last run on the object: two threads that
+    # validated with one object at once could report each other's findings. So a schema is
+    # compiled once per thread.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from iwmo_jw.codec import soort
+
+    wmo323 = soort("WMO323")
+    with ThreadPoolExecutor(max_workers=1) as draad:
+        daar = draad.submit(schema, wmo323).result()
+        assert draad.submit(schema, wmo323).result() is daar
+    assert schema(wmo323) is not daar
+    assert schema(wmo323) is schema(wmo323)

@@ -24,7 +24,7 @@ from iwmo_jw.services import (
     berichten_verwerken,
     ontvangen,
 )
-from tests.iwmo_jw_box.conftest import bericht, moment
+from tests.iwmo_jw_box.conftest import bericht, moment, officieel, voorbeeld
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,35 @@ def test_de_periodieke_verwerking_werkt_ook_per_partij(diemen, partijen, monkeyp
     # waited follow in batches of two.
     assert partijen == [["P0003"], ["P0000", "P0001"], ["P0002"]]
     assert set(InkomendBericht.objects.values_list("status", flat=True)) == {BerichtStatus.VERWERKT}
+
+
+def test_elk_bericht_van_een_partij_krijgt_zijn_eigen_controle(diemen):
+    # The next message is checked in a thread of its own while this one is processed: each
+    # still gets its own outcome, in order (valid, not XML, level 2, schema-invalid, valid).
+    berichten = [
+        _jw323(1),
+        b"<kapot",
+        officieel("JW323"),  # the official example breaks two level-2 rules
+        voorbeeld("JW315"),  # breaks the XSD at line 44
+        _jw323(2),
+    ]
+    uitkomsten = [
+        u
+        for u in berichten_ontvangen(berichten=_aanleveringen(*berichten))
+        if isinstance(u, Ontvangst) and u.nieuw
+    ]
+    assert len(uitkomsten) == 5
+    assert [(u.bericht.status, u.bericht.uitkomst_code) for u in uitkomsten] == [
+        (BerichtStatus.WACHT_OP_VERWERKING, "geldig"),
+        (BerichtStatus.GEWEIGERD, "xml_onleesbaar"),
+        (BerichtStatus.WACHT_OP_VERWERKING, "ongeldig_niveau_2"),
+        (BerichtStatus.GEWEIGERD, "xsd_ongeldig"),
+        (BerichtStatus.WACHT_OP_VERWERKING, "geldig"),
+    ]
+    assert [u.bericht.identificatie for u in uitkomsten] == [
+        "P0001",
+        "",
+        "765432198",
+        "123456789012",
+        "P0002",
+    ]
