@@ -15,6 +15,11 @@ two): a crash before its commit leaves the message ``ontvangen``, as after step 
 :func:`berichten_verwerken` checks and processes it again; a handler that fails is rolled
 back to its savepoint and the message stays accepted with status ``verwerking_mislukt``.
 
+A delivery of many messages (a folder, a retrieval) goes through :func:`berichten_ontvangen`,
+which does the same per message but stores a batch's raw rows together first, checks the next
+message while the current one is processed, and lets apps do their after-commit work once per
+batch; :func:`bericht_ontvangen` is a batch of one.
+
 Call these services outside an outer transaction: inside one, step 1 cannot commit on its
 own. Never log message content: log lines carry the message's uuid and type only.
 """
