@@ -43,7 +43,7 @@ from iwmo_jw.codec.modellen import (
     Prestatie323,
     Referentie,
 )
-from iwmo_jw.services import bericht_ontvangen
+from iwmo_jw.services import Aanlevering, berichten_ontvangen
 from kern.models import Gebruiker, Gemeente
 
 #: (first day, last day, dagtekening, moment received) of the declared months.
@@ -166,7 +166,8 @@ def _binnen(t: Toewijzing, begin: date, eind: date) -> tuple[date, date] | None:
 
 def declaraties_demo_opbouwen(*, gemeenten: list[Gemeente]) -> DeclaratieDemo:
     """Send the demo's 323 messages for ``gemeenten`` through the berichtenbox (see the
-    module docstring). Not in one transaction: each message is its own, as in production."""
+    module docstring), a month's messages as one delivery (``berichten_ontvangen``). Not in
+    one transaction: each message is its own, as in production."""
     resultaat = DeclaratieDemo()
     groepen = [
         (gemeente, wet, aanbieder_id, regels)
@@ -179,6 +180,7 @@ def declaraties_demo_opbouwen(*, gemeenten: list[Gemeente]) -> DeclaratieDemo:
     for maand, (begin, eind, dagtekening, ontvangen_op) in enumerate(MAANDEN):
         if maand == 1:
             _steekproef_instellen()
+        levering: list[Aanlevering] = []
         for m, (gemeente, wet, _aanbieder, regels) in enumerate(groepen):
             clienten: dict[str, list[Prestatie323]] = defaultdict(list)
             fout = FOUTEN[(m // FOUT_ELKE) % len(FOUTEN)] if maand and m % FOUT_ELKE == 0 else ""
@@ -236,14 +238,19 @@ def declaraties_demo_opbouwen(*, gemeenten: list[Gemeente]) -> DeclaratieDemo:
                     Client323(bsn=bsn, prestaties=tuple(ps)) for bsn, ps in clienten.items()
                 ),
             )
-            ontvangst = bericht_ontvangen(
-                data=serialize(model),
-                bestandsnaam=f"demo-{wet}-{gemeente.code}-{aanbieder.agb_code}-{begin:%Y%m}.xml",
-                ontvangen_op=ontvangen_op,
+            levering.append(
+                Aanlevering(
+                    data=serialize(model),
+                    bestandsnaam=f"demo-{wet}-{gemeente.code}-{aanbieder.agb_code}-{begin:%Y%m}.xml",
+                    ontvangen_op=ontvangen_op,
+                )
             )
+            resultaat.prestaties += sum(len(ps) for ps in clienten.values())
+        for ontvangst in berichten_ontvangen(berichten=levering):
+            if isinstance(ontvangst, OSError):  # bytes in memory: never
+                raise ontvangst
             resultaat.berichten += 1
             resultaat.nieuw += ontvangst.nieuw
-            resultaat.prestaties += sum(len(ps) for ps in clienten.values())
     return resultaat
 
 
