@@ -706,13 +706,13 @@ def test_een_bundel_evalueert_zijn_transacties_eenmaal_na_afloop(
     # Three committed transactions and one that rolls back, inside a bundle: nothing is
     # evaluated until it ends, then once, on the committed three together.
     with services.signaleringen_bundelen():
-        for i in range(3):
+        for i in range(2):
             reserveer(budgetpost, aanbieder, "3000.00", f"t{i}")
         with pytest.raises(RuntimeError), transaction.atomic():
             reserveer(budgetpost, aanbieder, "900.00", "t-terug")
             raise RuntimeError
         with services.signaleringen_bundelen():  # an inner bundle joins the outer one
-            pass
+            reserveer(budgetpost, aanbieder, "3000.00", "t2")
         assert aanroepen == [] and not Signalering.objects.exists()
     assert aanroepen == [
         {
@@ -723,8 +723,8 @@ def test_een_bundel_evalueert_zijn_transacties_eenmaal_na_afloop(
     ]
     assert [s.drempel for s in van_soort("budgetpost")] == [80, 90]
     assert len(mail.outbox) == 1
-    # A bundle that ends in an error still evaluates what was committed in it; an empty
-    # bundle queues nothing.
+    # A bundle that ends in an error still evaluates what was committed in it; a bundle
+    # whose only transaction rolled back queues nothing.
     with pytest.raises(RuntimeError), services.signaleringen_bundelen():
         services.reservering_wijzigen(
             door=None,
@@ -735,8 +735,13 @@ def test_een_bundel_evalueert_zijn_transacties_eenmaal_na_afloop(
         raise RuntimeError
     assert len(aanroepen) == 2 and aanroepen[1]["toewijzingen"] == ["t2"]
     assert [s.drempel for s in van_soort("budgetpost")] == [80, 90, 100]
-    with services.signaleringen_bundelen():
-        pass
+    with (
+        services.signaleringen_bundelen(),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        reserveer(budgetpost, aanbieder, "10.00", "t-weer-terug")
+        raise RuntimeError
     assert len(aanroepen) == 2
     # Outside a bundle every commit is evaluated again on its own.
     reserveer(budgetpost, aanbieder, "10.00", "t3")
