@@ -332,7 +332,12 @@ def context_laden(
     bekende_nummers = {decl.declaratie_nummer} if nummer_bekend else set()
 
     # 7-10. Reference data and the provider's tariffs.
-    gemeentecodes = _GEMEENTECODES(code=bericht.header.ontvanger)
+    # The receiving gemeente is a row of the CBS list itself: asked only for another code.
+    gemeentecodes = (
+        [gemeente.code]
+        if bericht.header.ontvanger == gemeente.code
+        else _GEMEENTECODES(code=bericht.header.ontvanger)
+    )
     producten = _PRODUCTEN(
         wet=wet, codes={p.product_code for c in decl.clienten for p in c.prestaties}
     )

@@ -150,6 +150,11 @@ def _prestatievelden() -> list[Any]:
 _AANBIEDER_VERGRENDELEN = VasteQuery(
     lambda pk: Zorgaanbieder.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)
 )
+_AANBIEDER_MET_AGB_VERGRENDELEN = VasteQuery(
+    lambda agb_code: Zorgaanbieder.objects.select_for_update()
+    .filter(agb_code=agb_code)
+    .order_by("pk")[:1]
+)
 _BEOORDELINGSINSTELLING = VasteQuery(
     lambda gemeente_id, wet: Beoordelingsinstelling.objects.filter(
         gemeente_id=gemeente_id, wet=wet
@@ -209,10 +214,13 @@ def _verwerken(
     door: Gebruiker | None,
     bericht: InkomendBericht | None = None,
     invoer: Invoer | None = None,
+    vergrendeld: bool = False,
 ) -> Declaratie:
+    """``vergrendeld``: the caller read ``zorgaanbieder`` locked, in this transaction."""
     wet = _wet(model)
     decl = model.declaratie
-    _aanbieder_vergrendelen(zorgaanbieder)
+    if not vergrendeld:
+        _aanbieder_vergrendelen(zorgaanbieder)
     ontvangstdatum = timezone.localtime(ontvangen_op).date()
     geladen = context_laden(
         bericht=model,
@@ -621,7 +629,8 @@ def declaratie_bericht_verwerken(
     model = resultaat.bericht
     if not isinstance(model, Bericht323):
         raise DomeinFout("Dit is geen declaratiebericht (323).", code="geen_declaratie")
-    zorgaanbieder = Zorgaanbieder.objects.filter(agb_code=bericht.agb_code).first()
+    # Found and locked in one query (see _aanbieder_vergrendelen).
+    zorgaanbieder = _AANBIEDER_MET_AGB_VERGRENDELEN.eerste(agb_code=bericht.agb_code)
     if zorgaanbieder is None:
         raise DomeinFout(
             f"Zorgaanbieder met AGB-code {bericht.agb_code} is niet bekend.",
@@ -646,6 +655,7 @@ def declaratie_bericht_verwerken(
         ontvangen_op=bericht.ontvangen_op,
         door=None,
         bericht=bericht,
+        vergrendeld=True,
     )
 
 
