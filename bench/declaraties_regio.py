@@ -64,6 +64,7 @@ from contracten.constants import CONTRACT_LOPEND, ContractStatus, Eenheid, Uitvo
 from contracten.models import Contract, Product, Productcategorie, Tariefperiode, Zorgaanbieder
 from declaraties.constants import DebetCredit, DeclaratieStatus, Kanaal, PrestatieStatus
 from declaraties.models import Declaratie, Invoer, Prestatie
+from declaraties.services.intake import prestatievelden
 from financien import services as financien_services
 from financien.constants import AANBIEDER_REKENINGEN, BoekingSoort, BronType, RekeningSoort
 from financien.models import (
@@ -756,7 +757,8 @@ def berichten_maken(
 
 
 def _vloervelden() -> list[Any]:
-    return [f for f in Prestatie._meta.concrete_fields if not f.primary_key]
+    """The columns the pipeline stores (the uuid comes from the table's default in both)."""
+    return prestatievelden()
 
 
 def _vloerrijen(

@@ -26,12 +26,11 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any
-from uuid import UUID, uuid4
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg
@@ -127,7 +126,6 @@ class Prestatieregel:
     status: str
     retourcodes: str
     toegekend_bedrag: Decimal
-    uuid: UUID = field(default_factory=uuid4)
     gecrediteerde_prestatie_id: int | None = None
     beoordelingsredenen: str = ""
     besluit: str = ""
@@ -138,9 +136,11 @@ class Prestatieregel:
     bevestigd_door_id: int | None = None
 
 
-def _prestatievelden() -> list[Any]:
-    """Prestatie's fields with a column, but its primary key, in table order."""
-    return [f for f in Prestatie._meta.concrete_fields if not f.primary_key]
+def prestatievelden() -> list[Any]:
+    """The fields of Prestatie the intake stores, in table order: every column but the
+    primary key and the uuid, which the database or the model's default gives (migration
+    declaraties 0004). The benchmark's floor stores the same columns."""
+    return [f for f in Prestatie._meta.concrete_fields if not f.primary_key and f.name != "uuid"]
 
 
 # --- The shared path ---------------------------------------------------------------------
@@ -151,9 +151,9 @@ _AANBIEDER_VERGRENDELEN = VasteQuery(
     lambda pk: Zorgaanbieder.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)
 )
 _AANBIEDER_MET_AGB_VERGRENDELEN = VasteQuery(
-    lambda agb_code: Zorgaanbieder.objects.select_for_update()
-    .filter(agb_code=agb_code)
-    .order_by("pk")[:1]
+    lambda agb_code: (
+        Zorgaanbieder.objects.select_for_update().filter(agb_code=agb_code).order_by("pk")[:1]
+    )
 )
 _BEOORDELINGSINSTELLING = VasteQuery(
     lambda gemeente_id, wet: Beoordelingsinstelling.objects.filter(
@@ -174,8 +174,9 @@ def _aanbieder_vergrendelen(zorgaanbieder: Zorgaanbieder) -> None:
 def _prestaties_opslaan(rijen: list[Prestatieregel]) -> None:
     """Insert a message's prestaties: on PostgreSQL with one COPY (the rows go to the server
     as they are; Django's bulk_create spent a quarter of the pipeline preparing 27 values per
-    row in Python), elsewhere with bulk_create. The new rows' primary keys are not needed."""
-    velden = _prestatievelden()
+    row in Python), elsewhere with bulk_create. The new rows' primary keys are not needed;
+    their uuids come from the database (PostgreSQL) or the model's default."""
+    velden = prestatievelden()
     namen = [f.attname for f in velden]
     waarden = attrgetter(*namen)
     if connection.vendor != "postgresql":

@@ -299,12 +299,26 @@ def test_the_ledger_stays_sound_through_declarations_credits_and_a_release(ds):
 
 def test_the_row_class_of_the_intake_has_exactly_the_columns_of_prestatie():
     """The intake builds its rows without the model (Prestatieregel) and stores them column
-    by column: a column added to Prestatie must be added there too, or nothing is stored."""
+    by column: a column added to Prestatie must be added there too, or nothing is stored.
+    Only the primary key and the uuid are left to the database (or the model's default)."""
     from dataclasses import fields
 
-    from declaraties.services.intake import Prestatieregel, _prestatievelden
+    from declaraties.services.intake import Prestatieregel, prestatievelden
 
-    assert {f.name for f in fields(Prestatieregel)} == {f.attname for f in _prestatievelden()}
+    assert {f.name for f in fields(Prestatieregel)} == {f.attname for f in prestatievelden()}
+    assert {f.attname for f in Prestatie._meta.concrete_fields} - {
+        f.attname for f in prestatievelden()
+    } == {"id", "uuid"}
+
+
+def test_every_prestatie_of_a_message_gets_its_own_uuid(ds):
+    """The intake leaves the uuid to the database (PostgreSQL) or the model (elsewhere):
+    either way each stored prestatie has one, and no two share it."""
+    bericht = _ontvang(serialize(_regels(ds, BSNS[1:4], 9, NOVEMBER_)))
+    uuids = list(Declaratie.objects.get(bericht=bericht).prestaties.values_list("uuid", flat=True))
+    assert len(uuids) == 27
+    assert None not in uuids
+    assert len(set(uuids)) == 27
 
 
 def test_the_context_knows_the_providers_earlier_declarations(ds):
