@@ -58,6 +58,7 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
         "Maand: 10 WMO323-berichten met 2.000 prestaties (66-333 per bericht, 100 met een fout",
         "(a) vloer: lxml + XSD + COPY",
         "    in een gelogde tabel, zoals de echte",
+        "    en met de vreemde sleutels van de echte",
         "(b) pijplijn: bericht_ontvangen",
         "zonder de signaleringen na commit",
         "(c) naïef, geëxtrapoleerd",
