@@ -249,6 +249,8 @@ class Declaratie(models.Model):
 class Prestatie(models.Model):
     """One line of a declaration, with its outcome."""
 
+    # On PostgreSQL the column has a database default too (gen_random_uuid(), migration 0004):
+    # the intake's COPY leaves the uuid to it. A migration that alters this field keeps it.
     uuid = models.UUIDField(
         _("uuid"), default=uuid.uuid4, unique=True, editable=False, help_text=_("Id in URL's.")
     )
