@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from financien import prognose as p
 from financien import selectors, services
 from financien.models import Reservering
-from tests.financien.conftest import D
+from tests.financien.conftest import D, reserveer
 
 # The module, not the function of the same name that financien.selectors exports.
 prognose_selectors = importlib.import_module("financien.selectors.prognose")
@@ -213,20 +213,6 @@ def test_later_kijken_verwacht_nooit_meer(r, peildatum):
 # --- The selector over the ledger -------------------------------------------------------------
 
 
-def _reserveer(budgetpost, aanbieder, bedrag, sleutel, boekdatum, **periode) -> Reservering:
-    boeking = services.reservering_boeken(
-        door=None,
-        budgetpost=budgetpost,
-        zorgaanbieder=aanbieder,
-        bedrag=D(bedrag),
-        bron_id=sleutel,
-        idempotentiesleutel=sleutel,
-        boekdatum=boekdatum,
-        **periode,
-    )
-    return Reservering.objects.get(pk=boeking.reservering_id)
-
-
 def _realiseer(reservering, bedrag, sleutel, boekdatum) -> None:
     services.realisatie_boeken(
         door=None,
@@ -250,28 +236,28 @@ def werkvoorbeeld(budgethouder, budgetpost, aanbieder):
         idempotentiesleutel="begroting",
         boekdatum=date(2026, 1, 1),
     )
-    r1 = _reserveer(
+    r1 = reserveer(
         budgetpost,
         aanbieder,
         "36500.00",
         "t1",
-        date(2026, 1, 5),
+        boekdatum=date(2026, 1, 5),
         begindatum=date(2026, 1, 1),
         einddatum=date(2026, 12, 31),
     )
     _realiseer(r1, "18000.00", "p1", date(2026, 6, 10))
-    _reserveer(budgetpost, aanbieder, "7300.00", "t2", date(2026, 4, 10))
-    r3 = _reserveer(
+    reserveer(budgetpost, aanbieder, "7300.00", "t2", boekdatum=date(2026, 4, 10))
+    r3 = reserveer(
         budgetpost,
         aanbieder,
         "12000.00",
         "t3",
-        date(2026, 5, 15),
+        boekdatum=date(2026, 5, 15),
         begindatum=date(2026, 5, 1),
         einddatum=date(2027, 4, 30),
     )
     _realiseer(r3, "1500.00", "p3", date(2026, 6, 20))
-    r4 = _reserveer(budgetpost, aanbieder, "2000.00", "t4", date(2026, 6, 1))
+    r4 = reserveer(budgetpost, aanbieder, "2000.00", "t4", boekdatum=date(2026, 6, 1))
     services.reservering_vrijgeven(
         door=None, reservering=r4, idempotentiesleutel="v4", boekdatum=date(2026, 6, 20)
     )

@@ -664,6 +664,16 @@ def na_de_commit(amsterdam, monkeypatch) -> tuple[Budgetpost, list[dict]]:
     return budgetpost, aanroepen
 
 
+def _evaluatie_van_t0_t2(budgetpost, aanbieder, gemeente) -> dict:
+    """The one evaluation queued for reservations t0, t1 and t2 of ``aanbieder`` on
+    ``budgetpost`` (2026)."""
+    return {
+        "budgetpost_ids": [budgetpost.pk],
+        "toewijzingen": ["t0", "t1", "t2"],
+        "bestedingsruimten": [[aanbieder.pk, gemeente.pk, 2026]],
+    }
+
+
 @pytest.mark.django_db(transaction=True)
 def test_na_elke_boeking_geevalueerd_na_de_commit(amsterdam, aanbieder, na_de_commit):
     budgetpost, aanroepen = na_de_commit
@@ -672,13 +682,7 @@ def test_na_elke_boeking_geevalueerd_na_de_commit(amsterdam, aanbieder, na_de_co
         for i in range(3):
             reserveer(budgetpost, aanbieder, "3000.00", f"t{i}")
         assert aanroepen == [] and not Signalering.objects.exists()
-    assert aanroepen == [
-        {
-            "budgetpost_ids": [budgetpost.pk],
-            "toewijzingen": ["t0", "t1", "t2"],
-            "bestedingsruimten": [[aanbieder.pk, amsterdam.pk, 2026]],
-        }
-    ]
+    assert aanroepen == [_evaluatie_van_t0_t2(budgetpost, aanbieder, amsterdam)]
     assert [s.drempel for s in van_soort("budgetpost")] == [80, 90]
     assert len(mail.outbox) == 1 and "90,00%" in mail.outbox[0].body
     assert mail.outbox[0].subject == "Budgetbewaking Amsterdam: 2 drempels overschreden"
@@ -714,13 +718,7 @@ def test_een_bundel_evalueert_zijn_transacties_eenmaal_na_afloop(
         with services.signaleringen_bundelen():  # an inner bundle joins the outer one
             reserveer(budgetpost, aanbieder, "3000.00", "t2")
         assert aanroepen == [] and not Signalering.objects.exists()
-    assert aanroepen == [
-        {
-            "budgetpost_ids": [budgetpost.pk],
-            "toewijzingen": ["t0", "t1", "t2"],
-            "bestedingsruimten": [[aanbieder.pk, amsterdam.pk, 2026]],
-        }
-    ]
+    assert aanroepen == [_evaluatie_van_t0_t2(budgetpost, aanbieder, amsterdam)]
     assert [s.drempel for s in van_soort("budgetpost")] == [80, 90]
     assert len(mail.outbox) == 1
     # A bundle that ends in an error still evaluates what was committed in it; a bundle

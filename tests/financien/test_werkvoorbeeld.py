@@ -13,7 +13,7 @@ from financien import selectors, services
 from financien.constants import BoekingSoort, RekeningSoort, ReserveringStatus
 from financien.models import Betaalbatch, Boeking, Rekening, Reservering
 from kern.exceptions import DomeinFout
-from tests.financien.conftest import D, stand
+from tests.financien.conftest import D, reserveer, stand
 
 pytestmark = pytest.mark.django_db
 
@@ -200,14 +200,7 @@ def test_opdracht_over_twee_jaren_reserveert_per_jaar(
             reden="Begroting",
             idempotentiesleutel=f"begroting-{bp.jaar}",
         )
-        services.reservering_boeken(
-            door=None,
-            budgetpost=bp,
-            zorgaanbieder=aanbieder,
-            bedrag=D(bedrag),
-            bron_id=TOEWIJZING,
-            idempotentiesleutel=f"toewijzing:{TOEWIJZING}:{bp.jaar}",
-        )
+        reserveer(bp, aanbieder, bedrag, TOEWIJZING)
     assert stand(budgetpost)["gereserveerd"] == D("9000.00")
     assert stand(budgetpost_2027)["gereserveerd"] == D("3000.00")
     assert [
