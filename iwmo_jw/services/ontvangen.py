@@ -16,9 +16,10 @@ two): a crash before its commit leaves the message ``ontvangen``, as after step 
 back to its savepoint and the message stays accepted with status ``verwerking_mislukt``.
 
 A delivery of many messages (a folder, a retrieval) goes through :func:`berichten_ontvangen`,
-which does the same per message but stores a batch's raw rows together first, checks the next
-message while the current one is processed, and lets apps do their after-commit work once per
-batch; :func:`bericht_ontvangen` is a batch of one.
+which does the same per message but stores a batch's raw rows together first (while the first
+message is checked), checks the next message while the current one is processed, and lets apps
+do their after-commit work once per batch; :func:`bericht_ontvangen` is a batch of one (whose
+check overlaps the storing of its raw row).
 
 Call these services outside an outer transaction: inside one, step 1 cannot commit on its
 own. Never log message content: log lines carry the message's uuid and type only.
@@ -134,8 +135,9 @@ def berichten_ontvangen(
 
     Per batch of ``partij`` messages (or :data:`PARTIJ_BYTES`): the earlier arrivals of the
     same bytes are found in one query, and the new messages' raw rows stored in one
-    transaction of their own, before any of them is checked; then each message is checked
-    and handled in its own transaction, as by :func:`bericht_ontvangen`, inside the batch
+    transaction of their own, before any check's outcome is recorded (the first check runs
+    meanwhile); then each message's outcome is recorded and it is handled in its own
+    transaction, as by :func:`bericht_ontvangen`, inside the batch
     contexts apps registered (:func:`iwmo_jw.routering.register_partijcontext`), so what an
     app does after each commit can be done once per batch. The same bytes twice in a batch
     are stored once; the second gets the first's outcome (``nieuw`` False).
@@ -180,12 +182,12 @@ def _partij_ontvangen(
                 kanaal=kanaal,
                 ontvangen_op=aanlevering.ontvangen_op,
             )
-    if nieuw:
-        _ruwe_berichten_vastleggen(list(nieuw.values()))
     # Which messages get checked: the new ones and earlier arrivals interrupted before their
     # check, the first time their bytes occur in the batch. The next one's check (levels 1
     # and 2: lxml, which lets go of the GIL, and the codec; no database) runs in the
     # controleur's thread while this one is processed, which mostly waits for PostgreSQL.
+    # The first check starts before the raw rows are stored and runs while they are: it
+    # touches nothing, and its result is only used once they are committed.
     te_controleren: list[int] = []
     gezien: set[tuple[str, int]] = set()
     for i, (_, invoer) in enumerate(gelezen):
@@ -210,6 +212,8 @@ def _partij_ontvangen(
             ingediend += 1
 
     vooruit()
+    if nieuw:
+        _ruwe_berichten_vastleggen(list(nieuw.values()))
     uitkomsten: list[Ontvangst | OSError] = []
     klaar: dict[tuple[str, int], InkomendBericht] = {}
     with partijcontexten():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -224,3 +225,34 @@ def test_elk_bericht_van_een_partij_krijgt_zijn_eigen_controle(diemen):
         "123456789012",
         "P0002",
     ]
+
+
+def test_de_eerste_controle_loopt_terwijl_de_ruwe_berichten_worden_bewaard(diemen, monkeypatch):
+    # The check of a batch's first message touches no database: it starts before the raw
+    # rows are stored and runs while they are, and its outcome is recorded only after them.
+    # The storing waits here until the check has begun; were the check started after it,
+    # the wait would end empty-handed.
+    begonnen = threading.Event()
+    volgorde: list[str] = []
+    echt_valideren = ontvangen._valideren
+    echt_vastleggen = ontvangen._ruwe_berichten_vastleggen
+
+    def valideren(invoer):
+        begonnen.set()
+        volgorde.append("controle")
+        return echt_valideren(invoer)
+
+    def vastleggen(berichten):
+        volgorde.append("controle liep al" if begonnen.wait(timeout=10) else "geen controle")
+        echt_vastleggen(berichten)
+        volgorde.append("bewaard")
+
+    monkeypatch.setattr(ontvangen, "_valideren", valideren)
+    monkeypatch.setattr(ontvangen, "_ruwe_berichten_vastleggen", vastleggen)
+    (uitkomst,) = berichten_ontvangen(berichten=_aanleveringen(_jw323(1)))
+    assert volgorde == ["controle", "controle liep al", "bewaard"]
+    assert isinstance(uitkomst, Ontvangst)
+    assert uitkomst.bericht.status == BerichtStatus.WACHT_OP_VERWERKING
+    assert list(
+        uitkomst.bericht.statuswijzigingen.order_by("pk").values_list("naar_status", flat=True)
+    ) == [BerichtStatus.ONTVANGEN, BerichtStatus.WACHT_OP_VERWERKING]
