@@ -238,8 +238,8 @@ def test_de_eerste_controle_loopt_terwijl_de_ruwe_berichten_worden_bewaard(dieme
     echt_vastleggen = ontvangen._ruwe_berichten_vastleggen
 
     def valideren(invoer):
-        begonnen.set()
         volgorde.append("controle")
+        begonnen.set()
         return echt_valideren(invoer)
 
     def vastleggen(berichten):
