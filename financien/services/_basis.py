@@ -20,6 +20,7 @@ from financien import lock_objects
 from financien.constants import BronType
 from financien.models import Begrotingsjaar, Boeking, Boekingsregel, Rekening, Reservering
 from kern.audit import audit_vastleggen, momentopname
+from kern.bijwerken import per_pk_bijwerken
 from kern.constants import AuditActie, Rol
 from kern.exceptions import Conflict, DomeinFout, GeenToegang, van_validation_error
 from kern.geld import BEDRAG_DECIMAL_PLACES, BEDRAG_MAX_DIGITS, afronden
@@ -219,8 +220,8 @@ def _boeken(
         per_rekening[rekening.pk] = per_rekening.get(rekening.pk, Decimal(0)) + bedrag
     for pk in per_rekening:
         rekeningen[pk].saldo = rekeningen[pk].saldo + per_rekening[pk]
-    # One statement for the two to four accounts of a transfer (Django's bulk_update).
-    Rekening.objects.bulk_update([rekeningen[pk] for pk in sorted(per_rekening)], ["saldo"])
+    # One statement for the two to four accounts of a transfer.
+    per_pk_bijwerken([rekeningen[pk] for pk in sorted(per_rekening)], ["saldo"])
     return boeking
 
 

@@ -50,6 +50,7 @@ from financien.services._basis import (
 )
 from financien.services.signaleringen import signaleren_na_commit
 from kern.audit import audit_vastleggen
+from kern.bijwerken import per_pk_bijwerken
 from kern.constants import AuditActie
 from kern.exceptions import Conflict, DomeinFout
 from kern.geld import afronden
@@ -114,30 +115,10 @@ def _per_rekening(regels: list[tuple[Rekening, Decimal]]) -> list[tuple[Rekening
 
 
 def _reserveringen_bijwerken(reserveringen: list[Reservering]) -> None:
-    """Write the new amounts of many (locked) reservations: on PostgreSQL in one
-    ``UPDATE ... FROM unnest(...)`` (Django's bulk_update builds a CASE per row, whose cost
-    grows with the square of the rows), elsewhere with bulk_update."""
-    if not reserveringen:
-        return
-    if connection.vendor != "postgresql":
-        Reservering.objects.bulk_update(
-            reserveringen, ["bedrag", "gerealiseerd_bedrag", "open_bedrag"]
-        )
-        return
-    tabel = Reservering._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {tabel} AS r SET bedrag = v.bedrag, "
-            "gerealiseerd_bedrag = v.gerealiseerd, open_bedrag = v.open "
-            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[]) "
-            "AS v(id, bedrag, gerealiseerd, open) WHERE r.id = v.id",
-            [
-                [r.pk for r in reserveringen],
-                [r.bedrag for r in reserveringen],
-                [r.gerealiseerd_bedrag for r in reserveringen],
-                [r.open_bedrag for r in reserveringen],
-            ],
-        )
+    """Write the new amounts of many (locked) reservations in one statement
+    (:func:`kern.bijwerken.per_pk_bijwerken`: Django's bulk_update builds a CASE per row,
+    whose cost grows with the square of the rows)."""
+    per_pk_bijwerken(reserveringen, ["bedrag", "gerealiseerd_bedrag", "open_bedrag"])
 
 
 def _mutaties_opslaan(rijen: list[tuple[int, int, Decimal, Decimal]]) -> None:
