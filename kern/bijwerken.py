@@ -12,17 +12,25 @@ the rows. :func:`per_pk_bijwerken` sends on PostgreSQL::
 one array per column, typed by the model's own fields, so the statement text depends only on
 the model and the columns, never on the number of rows. Elsewhere it is ``bulk_update``.
 
-For columns of scalar types (numbers, text, dates, booleans, keys); the values go through the
-fields' ``get_db_prep_value`` as Django's own update would send them.
+For columns of scalar types (numbers, text, dates, booleans, keys). A column whose values are
+all ints, strings, booleans, Decimals or dates (or None) is sent as it is; any other column goes
+through its field's ``get_db_prep_value``, as Django's own update would send it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
+
+#: Values psycopg sends as they are and the fields of these types would not change on
+#: PostgreSQL: a column of one of them (None aside) skips the 1-2 µs per value of
+#: ``get_db_prep_value`` (a declaration's few hundred reservations times four columns).
+_ZOALS_ZE_ZIJN = frozenset({int, str, bool, Decimal, date})
 
 
 def per_pk_bijwerken(objecten: Sequence[Model], velden: Sequence[str]) -> None:
@@ -52,8 +60,12 @@ def per_pk_bijwerken(objecten: Sequence[Model], velden: Sequence[str]) -> None:
         f"UPDATE {qn(meta.db_table)} AS t SET {zetten} "
         f"FROM unnest({arrays}) AS v({', '.join(namen)}) WHERE t.{namen[0]} = v.{namen[0]}"
     )
-    waarden = [
-        [f.get_db_prep_value(getattr(o, f.attname), connection) for o in objecten] for f in kolommen
-    ]
+    waarden = []
+    for f in kolommen:
+        kolom = [getattr(o, f.attname) for o in objecten]
+        soorten = {type(w) for w in kolom} - {type(None)}
+        if len(soorten) > 1 or not soorten <= _ZOALS_ZE_ZIJN:
+            kolom = [f.get_db_prep_value(w, connection) for w in kolom]
+        waarden.append(kolom)
     with connection.cursor() as cursor:
         cursor.execute(sql, waarden)

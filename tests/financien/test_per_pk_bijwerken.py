@@ -105,3 +105,20 @@ def test_niets_te_doen_geen_kolom_of_twee_modellen(budgetpost, aanbieder, amster
         per_pk_bijwerken([r], [omgekeerd])
     with pytest.raises(TypeError, match="hetzelfde model"):
         per_pk_bijwerken([r, amsterdam], ["bedrag"])
+
+
+def test_gemengde_en_andere_waarden_gaan_door_het_veld(budgetpost, aanbieder):
+    # A column of ints and Decimals together, and of ints alone, for a DecimalField: the
+    # values come out as Django's own update writes them.
+    a = reserveer(budgetpost, aanbieder, "10.00", "g1")
+    b = reserveer(budgetpost, aanbieder, "10.00", "g2")
+    a.bedrag, a.open_bedrag = 20, 20
+    b.bedrag, b.open_bedrag = Decimal("30.50"), Decimal("30.50")
+    per_pk_bijwerken([a, b], ["bedrag", "open_bedrag"])
+    assert list(
+        Reservering.objects.filter(pk__in=[a.pk, b.pk]).order_by("pk").values_list("bedrag")
+    ) == [(Decimal("20.00"),), (Decimal("30.50"),)]
+    a.bedrag, a.open_bedrag = 7, 7
+    per_pk_bijwerken([a], ["bedrag", "open_bedrag"])
+    a.refresh_from_db()
+    assert (a.bedrag, a.open_bedrag) == (Decimal("7.00"), Decimal("7.00"))
