@@ -235,6 +235,11 @@ class DeclaratieContext:
         init=False, default_factory=dict, repr=False, compare=False
     )
 
+    #: Memo of :meth:`passende_tarieven_in` (likewise).
+    _passend_cache: dict[tuple[str, str, date, date], frozenset[tuple[str, Decimal]]] = field(
+        init=False, default_factory=dict, repr=False, compare=False
+    )
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "bsns", frozenset(t.bsn for t in self.toewijzingen.values()))
 
@@ -306,4 +311,20 @@ class DeclaratieContext:
                 t for t in self.tarieven.get((categorie, code), ()) if t.geldig_in(begin, eind)
             )
             self._tarieven_cache[sleutel] = gevonden
+        return gevonden
+
+    def passende_tarieven_in(
+        self, categorie: str, code: str, begin: date, eind: date
+    ) -> frozenset[tuple[str, Decimal]]:
+        """The (eenheid, ProductTarief) pairs TR418 accepts for the product in the
+        ProductPeriode (:func:`declaraties.regels.tarieven.passende_tarieven` of
+        :meth:`tarieven_in`; memoised: a set look-up per line instead of a scan)."""
+        sleutel = (categorie, code, begin, eind)
+        gevonden = self._passend_cache.get(sleutel)
+        if gevonden is None:
+            # Imported here: declaraties.regels.tarieven imports this module.
+            from declaraties.regels.tarieven import passende_tarieven
+
+            gevonden = passende_tarieven(self.tarieven_in(categorie, code, begin, eind))
+            self._passend_cache[sleutel] = gevonden
         return gevonden

@@ -25,7 +25,7 @@ from declaraties.regels.context import (
     eenheden_passen,
 )
 from declaraties.regels.limieten import maximum_in_periode, maximum_totaal
-from declaraties.regels.tarieven import minuuttarief, tarief_past, verwacht_bedrag
+from declaraties.regels.tarieven import minuuttarief, verwacht_bedrag
 from iwmo_jw.codec import Standaard
 from kern.perioden import eerste_dag_van_maand, laatste_dag_van_maand
 
@@ -337,9 +337,12 @@ def tr418_contracttarief(lijn: Lijn, ctx: DeclaratieContext, stand: Stand) -> st
     if tarief is None or p.eenheid == EUROS:
         return None
     per = p.product_periode
-    tarieven = ctx.tarieven_in(p.product_categorie, p.product_code, per.begindatum, per.einddatum)
-    if any(tarief_past(t, p.eenheid, tarief) for t in tarieven):
+    passend = ctx.passende_tarieven_in(
+        p.product_categorie, p.product_code, per.begindatum, per.einddatum
+    )
+    if (p.eenheid, tarief) in passend:
         return None
+    tarieven = ctx.tarieven_in(p.product_categorie, p.product_code, per.begindatum, per.einddatum)
     product = _product(p.product_categorie, p.product_code)
     if not tarieven:
         return (

@@ -41,6 +41,16 @@ def tarief_past(tarief: Tarief, eenheid: str, product_tarief: Decimal) -> bool:
     return False
 
 
+def passende_tarieven(tarieven: tuple[Tarief, ...]) -> frozenset[tuple[str, Decimal]]:
+    """TR418 for many lines at once: the (eenheid, ProductTarief) pairs that
+    :func:`tarief_past` accepts for one of ``tarieven``: each tariff in its own eenheid, and
+    an hourly tariff also as its IV081 minute tariff. A Decimal is equal to, and hashes as,
+    the same amount with other trailing zeros, so membership is ``tarief_past``'s equality."""
+    paren = {(t.eenheid, t.bedrag) for t in tarieven}
+    paren.update((MINUUT, minuuttarief(t.bedrag)) for t in tarieven if t.eenheid == UUR)
+    return frozenset(paren)
+
+
 def verwacht_bedrag(
     geleverd_volume: int, eenheid: str, product_tarief: Decimal, tarieven: tuple[Tarief, ...]
 ) -> Decimal:

@@ -16,6 +16,7 @@ from declaraties.regels import Omvang, Tarief, beoordelen
 from declaraties.regels.tarieven import (
     bedrag_in_minuten,
     minuuttarief,
+    passende_tarieven,
     tarief_past,
     verwacht_bedrag,
 )
@@ -109,6 +110,36 @@ def test_tariff_matching() -> None:
     per_minuut = replace(uur, eenheid="01", bedrag=Decimal("1.10"))
     assert tarief_past(per_minuut, "01", Decimal("1.10"))
     assert not tarief_past(per_minuut, "04", Decimal("66.00"))
+
+
+EENHEDEN = st.sampled_from(["01", "04", "14", "16", "82"])
+BEDRAGEN = st.decimals(min_value=0, max_value=Decimal("9999.99"), places=2)
+
+
+@given(
+    tarieven=st.lists(
+        st.builds(lambda e, b: replace(TARIEF_45A03, eenheid=e, bedrag=b), EENHEDEN, BEDRAGEN),
+        max_size=4,
+    ),
+    eenheid=EENHEDEN,
+    gedeclareerd=st.one_of(
+        BEDRAGEN,
+        # The same amount with another number of trailing zeros is the same tariff.
+        BEDRAGEN.map(lambda b: b.quantize(Decimal("0.0001"))),
+        st.just(Decimal("1.05")),
+    ),
+)
+def test_the_set_of_fitting_tariffs_accepts_what_tarief_past_accepts(
+    tarieven, eenheid, gedeclareerd
+) -> None:
+    passend = passende_tarieven(tuple(tarieven))
+    assert ((eenheid, gedeclareerd) in passend) == any(
+        tarief_past(t, eenheid, gedeclareerd) for t in tarieven
+    )
+    for t in tarieven:  # every tariff fits in its own eenheid, an hourly one also per minute
+        assert (t.eenheid, t.bedrag) in passend
+        if t.eenheid == "04":
+            assert ("01", minuuttarief(t.bedrag)) in passend
 
 
 def test_expected_amount() -> None:
