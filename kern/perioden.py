@@ -57,7 +57,9 @@ def eerste_dag_van_maand(dag: date) -> date:
     return dag.replace(day=1)
 
 
+@lru_cache(maxsize=4096)
 def laatste_dag_van_maand(dag: date) -> date:
+    # Memoised: the rules ask it for every prestatie, of a few distinct dates per message.
     return dag.replace(day=calendar.monthrange(dag.year, dag.month)[1])
 
 
