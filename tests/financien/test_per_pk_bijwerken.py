@@ -72,9 +72,8 @@ def test_elke_rij_krijgt_haar_eigen_waarden_en_de_rest_blijft(budgetpost, aanbie
         assert (r.status, r.bron_id) == (status, bron_id)
 
 
+@pytest.mark.postgres  # elsewhere it is Django's bulk_update, with a CASE per row
 def test_de_tekst_van_het_statement_hangt_niet_af_van_het_aantal_rijen(budgetpost, aanbieder):
-    if connection.vendor != "postgresql":
-        pytest.skip("elders is het Django's bulk_update, met een CASE per rij")
     rijen = [reserveer(budgetpost, aanbieder, "10.00", f"s{n}") for n in range(3)]
     teksten = []
     for aantal in (1, 3):
