@@ -114,13 +114,6 @@ def _per_rekening(regels: list[tuple[Rekening, Decimal]]) -> list[tuple[Rekening
     return [per[pk] for pk in sorted(per)]
 
 
-def _reserveringen_bijwerken(reserveringen: list[Reservering]) -> None:
-    """Write the new amounts of many (locked) reservations in one statement
-    (:func:`kern.bijwerken.per_pk_bijwerken`: Django's bulk_update builds a CASE per row,
-    whose cost grows with the square of the rows)."""
-    per_pk_bijwerken(reserveringen, ["bedrag", "gerealiseerd_bedrag", "open_bedrag"])
-
-
 def _mutaties_opslaan(rijen: list[tuple[int, int, Decimal, Decimal]]) -> None:
     """Insert (boeking, reservering, bedrag, gerealiseerd_bedrag) rows: on PostgreSQL in one
     ``INSERT ... SELECT FROM unnest(...)`` (a declaration changes a reservation per toewijzing,
@@ -348,7 +341,9 @@ def declaratie_boeken(
         mutaties.append(
             (res, "realisatie" if bedrag > 0 else "creditering", res.bedrag - bedrag_voor, bedrag)
         )
-    _reserveringen_bijwerken(gewijzigd)
+    # The new amounts of the locked reservations, in one statement (Django's bulk_update
+    # builds a CASE per row, whose cost grows with the square of the rows).
+    per_pk_bijwerken(gewijzigd, ["bedrag", "gerealiseerd_bedrag", "open_bedrag"])
 
     geboekt: dict[str, Boeking | None] = {"realisatie": None, "creditering": None}
     for naam, soort, regels in (
