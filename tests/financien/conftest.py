@@ -57,10 +57,15 @@ def post_met_gebruiksdrempels(gemeente) -> Budgetpost:
     services.signaleringsdrempels_vastleggen(
         door=budgethouder, gemeente=gemeente, soort="prognose", percentages=[]
     )
+    return begroten(budgethouder, post)
+
+
+def begroten(budgethouder: Gebruiker, post: Budgetpost, bedrag: str = "10000.00") -> Budgetpost:
+    """Grant ``post`` its budget (10,000 unless told) as ``budgethouder``."""
     services.budget_toekennen(
         door=budgethouder,
         budgetpost=post,
-        bedrag=D("10000.00"),
+        bedrag=D(bedrag),
         reden="Begroting",
         idempotentiesleutel="begroting",
     )
@@ -77,6 +82,12 @@ def budgetpost(budgethouder, amsterdam) -> Budgetpost:
     return services.budgetpost_aanmaken(
         door=budgethouder, gemeente=amsterdam, jaar=2026, wet="wmo", taakveld="6.71"
     )
+
+
+@pytest.fixture
+def met_budget(budgethouder, budgetpost) -> Budgetpost:
+    """The budget post of 2026 with a budget of 10,000."""
+    return begroten(budgethouder, budgetpost)
 
 
 @pytest.fixture

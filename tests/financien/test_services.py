@@ -30,18 +30,6 @@ def geweigerd(code: str, functie, **kwargs) -> DomeinFout:
 
 
 @pytest.fixture
-def met_budget(budgethouder, budgetpost):
-    services.budget_toekennen(
-        door=budgethouder,
-        budgetpost=budgetpost,
-        bedrag=D("10000.00"),
-        reden="Begroting",
-        idempotentiesleutel="begroting",
-    )
-    return budgetpost
-
-
-@pytest.fixture
 def reservering(met_budget, aanbieder) -> Reservering:
     boeking = services.reservering_boeken(
         door=None,

@@ -43,18 +43,6 @@ def budgethouder(db, amsterdam):
     )
 
 
-@pytest.fixture
-def met_budget(budgethouder, budgetpost):
-    services.budget_toekennen(
-        door=budgethouder,
-        budgetpost=budgetpost,
-        bedrag=D("10000.00"),
-        reden="Begroting",
-        idempotentiesleutel="begroting",
-    )
-    return budgetpost
-
-
 def reserveer(budgetpost, aanbieder, bedrag: str, bron: str, **kwargs) -> Reservering:
     """Book a reservation; on 15 April 2026 unless told, so no forecast here depends on the
     day the tests run (the trend of 31 March looks at January to March)."""
