@@ -430,6 +430,19 @@ def _toewijzing_metingen(bron_ids: Iterable[str], drempels_van: Any) -> list[_Me
     ]
 
 
+#: The caps a booking may have moved (read as values: this runs after every declaration, and
+#: building the queryset through the ORM and djmoney each time cost more than the answer).
+_BESTEDINGSRUIMTEN = VasteQuery(
+    lambda aanbieders, gemeenten, jaren: (
+        Bestedingsruimte.objects.filter(
+            zorgaanbieder_id__any=aanbieders, gemeente_id__any=gemeenten, jaar__any=jaren
+        )
+        .order_by("pk")
+        .values("pk", "zorgaanbieder_id", "gemeente_id", "jaar", "bedrag", "zorgaanbieder__naam")
+    )
+)
+
+
 def _bestedingsruimte_metingen(
     sleutels: Iterable[Sequence[int]], drempels_van: Any
 ) -> list[_Meting]:
@@ -438,51 +451,51 @@ def _bestedingsruimte_metingen(
         return []
     ruimten = [
         r
-        for r in Bestedingsruimte.objects.filter(
-            zorgaanbieder_id__any={a for a, _, _ in gevraagd},
-            gemeente_id__any={g for _, g, _ in gevraagd},
-            jaar__any={j for _, _, j in gevraagd},
+        for r in _BESTEDINGSRUIMTEN(
+            aanbieders={a for a, _, _ in gevraagd},
+            gemeenten={g for _, g, _ in gevraagd},
+            jaren={j for _, _, j in gevraagd},
         )
-        .select_related("zorgaanbieder")
-        .order_by("pk")
-        if (r.zorgaanbieder_id, r.gemeente_id, r.jaar) in gevraagd
+        if (r["zorgaanbieder_id"], r["gemeente_id"], r["jaar"]) in gevraagd
     ]
     if not ruimten:
         return []
     besteed = {
         (r["zorgaanbieder_id"], r["budgetpost__gemeente_id"], r["jaar"]): r
         for r in _BESTEED(
-            aanbieders={r.zorgaanbieder_id for r in ruimten},
-            gemeenten={r.gemeente_id for r in ruimten},
-            jaren={r.jaar for r in ruimten},
+            aanbieders={r["zorgaanbieder_id"] for r in ruimten},
+            gemeenten={r["gemeente_id"] for r in ruimten},
+            jaren={r["jaar"] for r in ruimten},
         )
     }
-    drempels = drempels_van({r.gemeente_id for r in ruimten})
+    drempels = drempels_van({r["gemeente_id"] for r in ruimten})
     metingen: list[_Meting] = []
     for ruimte in ruimten:
-        rij = besteed.get((ruimte.zorgaanbieder_id, ruimte.gemeente_id, ruimte.jaar), {})
+        aanbieder, gemeente, jaar = (
+            ruimte["zorgaanbieder_id"],
+            ruimte["gemeente_id"],
+            ruimte["jaar"],
+        )
+        rij = besteed.get((aanbieder, gemeente, jaar), {})
         gereserveerd, gerealiseerd = _som(rij.get("gereserveerd")), _som(rij.get("gerealiseerd"))
-        norm = ruimte.bedrag.amount
+        norm = ruimte["bedrag"]
         metingen.append(
             _Meting(
                 soort=SignaleringSoort.BESTEDINGSRUIMTE,
-                sleutel=f"bestedingsruimte:{ruimte.pk}",
-                gemeente_id=ruimte.gemeente_id,
-                jaar=ruimte.jaar,
+                sleutel=f"bestedingsruimte:{ruimte['pk']}",
+                gemeente_id=gemeente,
+                jaar=jaar,
                 norm=norm,
                 waarde=gereserveerd + gerealiseerd,
-                drempels=drempels(ruimte.gemeente_id, SignaleringSoort.BESTEDINGSRUIMTE),
-                onderwerp=f"Bestedingsruimte {ruimte.jaar} van {ruimte.zorgaanbieder.naam}",
+                drempels=drempels(gemeente, SignaleringSoort.BESTEDINGSRUIMTE),
+                onderwerp=f"Bestedingsruimte {jaar} van {ruimte['zorgaanbieder__naam']}",
                 maat="gereserveerd of gerealiseerd",
                 cijfers={
                     "bestedingsruimte": str(norm),
                     "gereserveerd": str(gereserveerd),
                     "gerealiseerd": str(gerealiseerd),
                 },
-                velden={
-                    "bestedingsruimte_id": ruimte.pk,
-                    "zorgaanbieder_id": ruimte.zorgaanbieder_id,
-                },
+                velden={"bestedingsruimte_id": ruimte["pk"], "zorgaanbieder_id": aanbieder},
             )
         )
     return metingen
