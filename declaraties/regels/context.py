@@ -235,6 +235,11 @@ class DeclaratieContext:
         init=False, default_factory=dict, repr=False, compare=False
     )
 
+    #: Memo of :meth:`tariefeenheden_in` (likewise).
+    _eenheden_cache: dict[tuple[str, str, date, date], tuple[str, ...]] = field(
+        init=False, default_factory=dict, repr=False, compare=False
+    )
+
     #: Memo of :meth:`passende_tarieven_in` (likewise).
     _passend_cache: dict[tuple[str, str, date, date], frozenset[tuple[str, Decimal]]] = field(
         init=False, default_factory=dict, repr=False, compare=False
@@ -311,6 +316,20 @@ class DeclaratieContext:
                 t for t in self.tarieven.get((categorie, code), ()) if t.geldig_in(begin, eind)
             )
             self._tarieven_cache[sleutel] = gevonden
+        return gevonden
+
+    def tariefeenheden_in(
+        self, categorie: str, code: str, begin: date, eind: date
+    ) -> tuple[str, ...]:
+        """The eenheden of :meth:`tarieven_in`, each once, in the tariffs' order (TR341 for a
+        toewijzing without an Omvang; memoised likewise)."""
+        sleutel = (categorie, code, begin, eind)
+        gevonden = self._eenheden_cache.get(sleutel)
+        if gevonden is None:
+            gevonden = tuple(
+                dict.fromkeys(t.eenheid for t in self.tarieven_in(categorie, code, begin, eind))
+            )
+            self._eenheden_cache[sleutel] = gevonden
         return gevonden
 
     def passende_tarieven_in(

@@ -142,17 +142,17 @@ def tr341_eenheid(lijn: Lijn, ctx: DeclaratieContext, stand: Stand) -> str | Non
         return None
     p = lijn.prestatie
     if t.omvang is not None:
+        # Most lines: one comparison (this rule runs for every prestatie).
+        if eenheden_passen(t.omvang.eenheid, p.eenheid):
+            return None
         toegestaan: tuple[str, ...] = (t.omvang.eenheid,)
     else:
         per = p.product_periode
-        tarieven = ctx.tarieven_in(
+        toegestaan = ctx.tariefeenheden_in(
             p.product_categorie, p.product_code, per.begindatum, per.einddatum
         )
-        if not tarieven:
+        if not toegestaan or any(eenheden_passen(e, p.eenheid) for e in toegestaan):
             return None
-        toegestaan = tuple(dict.fromkeys(tarief.eenheid for tarief in tarieven))
-    if any(eenheden_passen(eenheid, p.eenheid) for eenheid in toegestaan):
-        return None
     bron = f"toewijzing {t.toewijzing_nummer}" if t.omvang is not None else "het contract"
     return f"Eenheid {p.eenheid} past niet bij eenheid {'/'.join(toegestaan)} van {bron}"
 

@@ -150,3 +150,27 @@ def test_expected_amount() -> None:
     assert verwacht_bedrag(7, "01", Decimal("1.10"), (uur,)) == Decimal("7.70")
     # Other units: volume x tariff.
     assert verwacht_bedrag(3, "04", Decimal("65.00"), (uur,)) == Decimal("195.00")
+
+
+@given(
+    omvang=st.one_of(st.none(), EENHEDEN),
+    tariefeenheden=st.lists(EENHEDEN, max_size=4),
+    gedeclareerd=EENHEDEN,
+)
+def test_tr341_accepts_an_eenheid_exactly_when_it_fits(omvang, tariefeenheden, gedeclareerd):
+    """TR341 (9341) for any Omvang or none, any tariffs and any declared eenheid: the eenheid
+    fits the toewijzing's, or without an Omvang one of the contract tariffs' (no tariff: the
+    rule holds); minutes fit hours."""
+    toegestaan = [omvang] if omvang is not None else tariefeenheden
+    verwacht = not toegestaan or any(
+        e == gedeclareerd or (e == "04" and gedeclareerd == "01") for e in toegestaan
+    )
+    ctx = context(
+        toewijzingen=met_toewijzing(
+            1001, omvang=Omvang(2000, omvang, "6") if omvang is not None else None
+        ),
+        tarieven=[replace(TARIEF_45A03, eenheid=e) for e in tariefeenheden] + [TARIEF_45A04],
+    )
+    bericht = wijzig_prestatie(basis_bericht(), "R1", eenheid=gedeclareerd)
+    [r1] = [u for u in beoordelen(bericht, ctx).prestaties if u.referentie_nummer == "R1"]
+    assert ("9341" not in r1.retourcodes) == verwacht
