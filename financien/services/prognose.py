@@ -11,6 +11,15 @@ from django.db import connection, transaction
 from financien.constants import RekeningSoort
 from financien.models import Budgetpost, Prognosesom, Prognosestand, Rekening
 from financien.selectors.prognose import TELLING_SQL, telling_parameters
+from kern.vaste_query import VasteQuery
+
+#: Which posts keep their sums for the day already: asked after every booking's alert
+#: evaluation, so compiled once per process.
+_ACTUEEL = VasteQuery(
+    lambda posten, dag: Prognosestand.objects.filter(
+        budgetpost_id__any=posten, dag=dag
+    ).values_list("budgetpost_id", flat=True)
+)
 
 
 def prognosesommen_vastleggen(budgetposten: Sequence[Budgetpost], dag: date) -> list[int]:
@@ -26,11 +35,7 @@ def prognosesommen_vastleggen(budgetposten: Sequence[Budgetpost], dag: date) -> 
     when some are counted. Returns the pks of the posts counted."""
     if connection.vendor != "postgresql" or not budgetposten:
         return []
-    actueel = set(
-        Prognosestand.objects.filter(
-            budgetpost_id__any=[bp.pk for bp in budgetposten], dag=dag
-        ).values_list("budgetpost_id", flat=True)
-    )
+    actueel = set(_ACTUEEL(posten=[bp.pk for bp in budgetposten], dag=dag))
     te_tellen = {bp.pk: bp for bp in budgetposten if bp.pk not in actueel}
     if not te_tellen:
         return []
