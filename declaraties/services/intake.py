@@ -160,6 +160,16 @@ _BEOORDELINGSINSTELLING = VasteQuery(
         gemeente_id=gemeente_id, wet=wet
     ).order_by("pk")[:1]
 )
+#: The approved debits a message's approved credits undo.
+_GECREDITEERDE_DEBETTEN = VasteQuery(
+    lambda zorgaanbieder_id, wet, referenties: Prestatie.objects.filter(
+        zorgaanbieder_id=zorgaanbieder_id,
+        declaratie__wet=wet,
+        referentienummer__any=referenties,
+        debet_credit=DebetCredit.DEBET,
+        status__in=OPEN_GOEDGEKEURD,
+    ).only("pk", "referentienummer", "status", "toewijzing_id")
+)
 
 
 def _aanbieder_vergrendelen(zorgaanbieder: Zorgaanbieder) -> None:
@@ -295,14 +305,8 @@ def _verwerken(
         if r.status == PrestatieStatus.TOEGEKEND and r.debet_credit == DebetCredit.CREDIT
     }
     debetten = (
-        list(
-            Prestatie.objects.filter(
-                zorgaanbieder=zorgaanbieder,
-                declaratie__wet=wet,
-                referentienummer__any=credits,
-                debet_credit=DebetCredit.DEBET,
-                status__in=OPEN_GOEDGEKEURD,
-            ).only("pk", "referentienummer", "status", "toewijzing_id")
+        _GECREDITEERDE_DEBETTEN(
+            zorgaanbieder_id=zorgaanbieder.pk, wet=wet, referenties=sorted(credits)
         )
         if credits
         else []
