@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from iwmo_jw.constants import BerichtStatus, Kanaal
 from iwmo_jw.models import InkomendBericht, UitgaandBericht
 from iwmo_jw.services import PARTIJ_BERICHTEN, Aanlevering, Ontvangst, berichten_ontvangen
+from kern.opstart import langlevende_objecten_bevriezen
 
 
 def bestanden_in(paden: list[Path]) -> list[Path]:
@@ -93,6 +94,8 @@ class Command(BaseCommand):
         if options["partij"] < 1:
             raise CommandError("--partij is minstens 1.")
         mislukt = 0
+        # A folder can hold a region's month: its full collections need not walk Django.
+        langlevende_objecten_bevriezen()
         uitkomsten = berichten_ontvangen(
             berichten=(Aanlevering(data=pad, bestandsnaam=pad.name) for pad in bestanden),
             kanaal=options["kanaal"],
