@@ -558,6 +558,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{_nl(commitseconden, 2)} s = {_nl(100 * commitseconden / pijplijn)} % (daarin de "
         "controle van de vreemde sleutels van elke rij); de rest is Python"
     )
+    rondes = uitkomst["vuilnis"]
+    print(
+        f"Vuilnisophaler in (b): {_nl(sum(r[1] for r in rondes), 2)} s in "
+        f"{_nl(sum(int(r[0]) for r in rondes))} rondes, waarvan {_nl(int(rondes[2][0]))} "
+        f"volledige ({_nl(rondes[2][1], 2)} s; wat bij het opstarten ontstond is bevroren, "
+        "kern.opstart)"
+    )
     print("De duurste statements van (b) (seconden, aantal, begin van de query):")
     for seconden, aantal, vorm in uitkomst["querytijden"][: 25 if args.profiel else 12]:
         print(f"{_nl(seconden, 3):>8} {aantal:>6}  {vorm[:110]}")

@@ -43,6 +43,7 @@ ToewijzingNummer that does not exist (TR338, 9338); a ProductPeriode that ends o
 from __future__ import annotations
 
 import cProfile
+import gc
 import hashlib
 import json
 import re
@@ -98,6 +99,7 @@ from iwmo_jw.constants import BerichtStatus
 from iwmo_jw.models import InkomendBericht, UitgaandBericht
 from kern.constants import Wet
 from kern.models import Gemeente
+from kern.opstart import langlevende_objecten_bevriezen
 from kern.perioden import eerste_dag_van_maand, laatste_dag_van_maand
 
 WMO323 = soort("WMO323")
@@ -916,6 +918,30 @@ class _Committeller:
         connection._commit = self._echt  # type: ignore[attr-defined]
 
 
+class _Vuilnisteller:
+    """Counts the garbage collector's rounds while it is entered and adds up their time: per
+    generation (0, 1, 2), the number of rounds and the seconds."""
+
+    def __init__(self) -> None:
+        self.rondes = [[0, 0.0], [0, 0.0], [0, 0.0]]
+        self._begin = 0.0
+
+    def _terugroep(self, fase: str, info: dict[str, Any]) -> None:
+        if fase == "start":
+            self._begin = time.perf_counter()
+            return
+        ronde = self.rondes[info["generation"]]
+        ronde[0] += 1
+        ronde[1] += time.perf_counter() - self._begin
+
+    def __enter__(self) -> _Vuilnisteller:
+        gc.callbacks.append(self._terugroep)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self._terugroep)
+
+
 def _vormen(tijden: dict[str, list[float]]) -> list[tuple[float, int, str]]:
     """(seconds, count, shape) per statement shape, most time first."""
     per_vorm: dict[str, list[float]] = {}
@@ -958,6 +984,11 @@ def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
     tijden: dict[str, list[float]] = {}
     commits = _Committeller()
     commits.__enter__()
+    # Loaded and connected: from here this process is a worker, which freezes what start-up
+    # made (config/celery.py).
+    langlevende_objecten_bevriezen()
+    vuilnis = _Vuilnisteller()
+    vuilnis.__enter__()
     for b in berichten:
         data = Path(b["bestand"]).read_bytes()
         ontvangen_op = datetime.fromisoformat(b["ontvangen_op"])
@@ -974,11 +1005,13 @@ def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
                 profiler.disable()
         metingen.append((b["prestaties"], teller.aantal, seconden, teller.seconden))
         del data
+    vuilnis.__exit__()
     commits.__exit__()
     if profiler is not None and profiel is not None:
         profiler.dump_stats(str(profiel))
     return {
         "commits": (commits.aantal, commits.seconden),
+        "vuilnis": vuilnis.rondes,
         "metingen": metingen,
         "querytijden": _vormen(tijden),
         "taken_seconden": taaktijd[0],
@@ -1020,6 +1053,7 @@ def pijplijn_in_partijen(manifest: Path, partij: int) -> dict[str, Any]:
     task_prerun.connect(voor, weak=False)
     task_postrun.connect(na, weak=False)
     connection.ensure_connection()
+    langlevende_objecten_bevriezen()  # as bericht_inlezen does
     teller = _Teller({})
     with connection.execute_wrapper(teller), _Committeller() as commits:
         begin = time.perf_counter()
