@@ -24,11 +24,13 @@ for the BerichtIdentificatie, which no earlier declaration of the provider may h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Exists, Subquery, Sum
+from django.db.models import Exists, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from contracten.constants import CONTRACT_LOPEND
@@ -128,13 +130,25 @@ _VERBRUIK = VasteQuery(
         .order_by()
     )
 )
-_DEBETTEN = VasteQuery(
-    lambda zorgaanbieder_id, wet, referenties: Prestatie.objects.filter(
+
+
+def debetten_met_referentie(
+    zorgaanbieder_id: int, wet: str, referenties: Any, statussen: Sequence[str]
+) -> QuerySet[Prestatie]:
+    """The provider's debits in ``wet`` with one of these ReferentieNummers and one of these
+    statuses (what credits refer to: here for the rules, in the intake to undo them)."""
+    return Prestatie.objects.filter(
         zorgaanbieder_id=zorgaanbieder_id,
         declaratie__wet=wet,
         referentienummer__any=referenties,
         debet_credit=DebetCredit.DEBET,
-        status__in=GOEDGEKEURD,
+        status__in=statussen,
+    )
+
+
+_DEBETTEN = VasteQuery(
+    lambda zorgaanbieder_id, wet, referenties: debetten_met_referentie(
+        zorgaanbieder_id, wet, referenties, GOEDGEKEURD
     ).values(
         "referentienummer",
         "bsn",

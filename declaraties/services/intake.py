@@ -46,7 +46,7 @@ from declaraties.constants import (
     Kanaal,
     PrestatieStatus,
 )
-from declaraties.laden import OPEN_GOEDGEKEURD, context_laden
+from declaraties.laden import OPEN_GOEDGEKEURD, context_laden, debetten_met_referentie
 from declaraties.models import (
     Beoordelingsinstelling,
     Declaratie,
@@ -162,12 +162,8 @@ _BEOORDELINGSINSTELLING = VasteQuery(
 )
 #: The approved debits a message's approved credits undo.
 _GECREDITEERDE_DEBETTEN = VasteQuery(
-    lambda zorgaanbieder_id, wet, referenties: Prestatie.objects.filter(
-        zorgaanbieder_id=zorgaanbieder_id,
-        declaratie__wet=wet,
-        referentienummer__any=referenties,
-        debet_credit=DebetCredit.DEBET,
-        status__in=OPEN_GOEDGEKEURD,
+    lambda zorgaanbieder_id, wet, referenties: debetten_met_referentie(
+        zorgaanbieder_id, wet, referenties, OPEN_GOEDGEKEURD
     ).only("pk", "referentienummer", "status", "toewijzing_id")
 )
 
