@@ -30,8 +30,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import DateField, Exists, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, TruncMonth
 
 from contracten.constants import CONTRACT_LOPEND
 from contracten.models import Product, Tariefperiode, Zorgaanbieder
@@ -124,7 +124,9 @@ _TOEWIJZINGEN = VasteQuery(
 _VERBRUIK = VasteQuery(
     lambda toewijzingen: (
         Prestatie.objects.filter(toewijzing_id__any=toewijzingen, status__in=GOEDGEKEURD)
-        .annotate(maand=TruncMonth("periode_begin"))
+        # As a date: PostgreSQL's DATE_TRUNC of a date is a timestamptz, which Django reads
+        # through its own (Python) loader, a row per toewijzing and month.
+        .annotate(maand=Cast(TruncMonth("periode_begin"), DateField()))
         .values("toewijzingnummer", "maand", "eenheid", "debet_credit")
         .annotate(volume=Sum("geleverd_volume"), bedrag=Sum("ingediend_bedrag"))
         .order_by()
@@ -296,7 +298,7 @@ def context_laden(
     verbruik = [
         VerbruikRij(
             toewijzing_nummer=r["toewijzingnummer"],
-            maand=r["maand"].date() if hasattr(r["maand"], "date") else r["maand"],
+            maand=r["maand"],
             eenheid=r["eenheid"],
             debet_credit=r["debet_credit"],
             volume=r["volume"] or 0,
