@@ -178,6 +178,17 @@ class Tarief:
         return self.ingangsdatum <= eind and (self.einddatum is None or self.einddatum >= begin)
 
 
+@dataclass(frozen=True, slots=True)
+class _Productperiode:
+    """A product's tariffs valid in one ProductPeriode, with what TR341 and TR418 derive from
+    them: the eenheden (each once, in the tariffs' order) and the fitting (eenheid,
+    ProductTarief) pairs."""
+
+    tarieven: tuple[Tarief, ...]
+    eenheden: tuple[str, ...]
+    passend: frozenset[tuple[str, Decimal]]
+
+
 @dataclass(frozen=True, kw_only=True)
 class DeclaratieContext:
     """The world as the rules see it for one 323. Build it with :meth:`maak`, which indexes the
@@ -230,18 +241,9 @@ class DeclaratieContext:
     uitgeschakeld: frozenset[str] = frozenset()
     #: Derived: the BSNs that have a toewijzing here (TR304 on the Client).
     bsns: frozenset[str] = field(init=False)
-    #: Memo of :meth:`tarieven_in` (a cache, not state: the answer depends on the fields only).
-    _tarieven_cache: dict[tuple[str, str, date, date], tuple[Tarief, ...]] = field(
-        init=False, default_factory=dict, repr=False, compare=False
-    )
-
-    #: Memo of :meth:`tariefeenheden_in` (likewise).
-    _eenheden_cache: dict[tuple[str, str, date, date], tuple[str, ...]] = field(
-        init=False, default_factory=dict, repr=False, compare=False
-    )
-
-    #: Memo of :meth:`passende_tarieven_in` (likewise).
-    _passend_cache: dict[tuple[str, str, date, date], frozenset[tuple[str, Decimal]]] = field(
+    #: Memo of :meth:`_productperiode` (a cache, not state: the answer depends on the fields
+    #: only).
+    _productperioden: dict[tuple[str, str, date, date], _Productperiode] = field(
         init=False, default_factory=dict, repr=False, compare=False
     )
 
@@ -306,44 +308,42 @@ class DeclaratieContext:
             uitgeschakeld=frozenset(uitgeschakeld),
         )
 
-    def tarieven_in(self, categorie: str, code: str, begin: date, eind: date) -> tuple[Tarief, ...]:
-        """The tariffs of a product valid on at least one day of the ProductPeriode (a
-        declaration has a handful of products and periods for many lines: memoised)."""
+    def _productperiode(
+        self, categorie: str, code: str, begin: date, eind: date
+    ) -> _Productperiode:
+        """What the tariff rules ask of a product in a ProductPeriode, worked out once (a
+        declaration has a handful of products and periods for many lines)."""
         sleutel = (categorie, code, begin, eind)
-        gevonden = self._tarieven_cache.get(sleutel)
+        gevonden = self._productperioden.get(sleutel)
         if gevonden is None:
-            gevonden = tuple(
+            # Imported here: declaraties.regels.tarieven imports this module.
+            from declaraties.regels.tarieven import passende_tarieven
+
+            tarieven = tuple(
                 t for t in self.tarieven.get((categorie, code), ()) if t.geldig_in(begin, eind)
             )
-            self._tarieven_cache[sleutel] = gevonden
+            gevonden = self._productperioden[sleutel] = _Productperiode(
+                tarieven=tarieven,
+                eenheden=tuple(dict.fromkeys(t.eenheid for t in tarieven)),
+                passend=passende_tarieven(tarieven),
+            )
         return gevonden
+
+    def tarieven_in(self, categorie: str, code: str, begin: date, eind: date) -> tuple[Tarief, ...]:
+        """The tariffs of a product valid on at least one day of the ProductPeriode."""
+        return self._productperiode(categorie, code, begin, eind).tarieven
 
     def tariefeenheden_in(
         self, categorie: str, code: str, begin: date, eind: date
     ) -> tuple[str, ...]:
         """The eenheden of :meth:`tarieven_in`, each once, in the tariffs' order (TR341 for a
-        toewijzing without an Omvang; memoised likewise)."""
-        sleutel = (categorie, code, begin, eind)
-        gevonden = self._eenheden_cache.get(sleutel)
-        if gevonden is None:
-            gevonden = tuple(
-                dict.fromkeys(t.eenheid for t in self.tarieven_in(categorie, code, begin, eind))
-            )
-            self._eenheden_cache[sleutel] = gevonden
-        return gevonden
+        toewijzing without an Omvang)."""
+        return self._productperiode(categorie, code, begin, eind).eenheden
 
     def passende_tarieven_in(
         self, categorie: str, code: str, begin: date, eind: date
     ) -> frozenset[tuple[str, Decimal]]:
         """The (eenheid, ProductTarief) pairs TR418 accepts for the product in the
         ProductPeriode (:func:`declaraties.regels.tarieven.passende_tarieven` of
-        :meth:`tarieven_in`; memoised: a set look-up per line instead of a scan)."""
-        sleutel = (categorie, code, begin, eind)
-        gevonden = self._passend_cache.get(sleutel)
-        if gevonden is None:
-            # Imported here: declaraties.regels.tarieven imports this module.
-            from declaraties.regels.tarieven import passende_tarieven
-
-            gevonden = passende_tarieven(self.tarieven_in(categorie, code, begin, eind))
-            self._passend_cache[sleutel] = gevonden
-        return gevonden
+        :meth:`tarieven_in`: a set look-up per line instead of a scan)."""
+        return self._productperiode(categorie, code, begin, eind).passend
