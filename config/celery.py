@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.signals import worker_process_init
 
+from kern.opstart import langlevende_objecten_bevriezen
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 app = Celery("geldstromen")
@@ -15,6 +17,4 @@ app.autodiscover_tasks()
 @worker_process_init.connect
 def _na_start_van_werkproces(**_: object) -> None:
     """A pool process has its code loaded: freeze it out of the collector's reach."""
-    from kern.opstart import langlevende_objecten_bevriezen
-
     langlevende_objecten_bevriezen()
