@@ -12,7 +12,7 @@ from financien.models.budget import (
     BudgetpostToewijzingsregel,
 )
 from financien.models.grootboek import Boeking, Boekingsregel, Rekening
-from financien.models.prognose import Prognosesom, Prognosestand
+from financien.models.prognose import Instroomsom, Prognosesom, Prognosestand
 from financien.models.reservering import (
     Reservering,
     Reserveringsmutatie,
@@ -32,6 +32,7 @@ __all__ = [
     "Boekingsregel",
     "Budgetpost",
     "BudgetpostToewijzingsregel",
+    "Instroomsom",
     "Prognosesom",
     "Prognosestand",
     "Rekening",

@@ -87,3 +87,39 @@ class Prognosesom(models.Model):
 
     def __str__(self) -> str:
         return f"prognosesom {self.budgetpost_id} {self.periode}"
+
+
+class Instroomsom(models.Model):
+    """What new reservations (not roll-overs) were booked on a budget post in one calendar
+    month: the sum of its ``reservering`` transfers with a boekdatum in that month. The
+    forecast's trend averages the last months of these (:func:`financien.prognose.trendmaanden`);
+    kept on PostgreSQL by the triggers of migration financien 0014, as an account keeps its
+    balance, because summing three months of a region's transfers again for every alert
+    evaluation grew with the bookings."""
+
+    budgetpost = models.ForeignKey(
+        "financien.Budgetpost",
+        on_delete=models.CASCADE,
+        # Looked up through instroomsom_per_maand (budgetpost, maand).
+        db_index=False,
+        related_name="+",
+        verbose_name=_("budgetpost"),
+        help_text=_("De budgetpost."),
+    )
+    maand = models.DateField(_("maand"), help_text=_("De eerste dag van de maand."))
+    bedrag = models.DecimalField(
+        _("bedrag"),
+        max_digits=BEDRAG_MAX_DIGITS + 4,
+        decimal_places=BEDRAG_DECIMAL_PLACES,
+        help_text=_("Som van de nieuwe reserveringen die in deze maand zijn geboekt, in euro."),
+    )
+
+    class Meta:
+        verbose_name = _("instroomsom")
+        verbose_name_plural = _("instroomsommen")
+        constraints = [
+            models.UniqueConstraint(fields=["budgetpost", "maand"], name="instroomsom_per_maand"),
+        ]
+
+    def __str__(self) -> str:
+        return f"instroomsom {self.budgetpost_id} {self.maand:%m-%Y}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, DateField, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 
 from financien.constants import (
     BoekingSoort,
@@ -14,8 +15,10 @@ from financien.constants import (
     ReserveringStatus,
 )
 from financien.models import (
+    Boeking,
     Boekingsregel,
     Budgetpost,
+    Instroomsom,
     Prognosesom,
     Prognosestand,
     Rekening,
@@ -56,7 +59,8 @@ def grootboek_controleren() -> list[str]:
     balances of every budget post sum to zero; every reservation's amounts equal its legs;
     no reservation was resolved more than once; every reservation's period is the one its last
     period transfer set (:class:`Reserveringsperiode`); the forecast sums a budget post keeps
-    (:mod:`financien.models.prognose`) are those of its open reservations. A fixed number of
+    (:mod:`financien.models.prognose`) are those of its open reservations, and its kept new
+    reservations per month (:class:`Instroomsom`) those of its transfers. A fixed number of
     queries."""
     fouten: list[str] = []
     for boeking_id, som in (
@@ -184,7 +188,40 @@ def grootboek_controleren() -> list[str]:
                 f"{volgens[0]} t/m {volgens[1]}."
             )
     fouten.extend(_prognosesommen_controleren())
+    fouten.extend(_instroomsommen_controleren())
     return fouten
+
+
+def _instroomsommen_controleren() -> list[str]:
+    """Every budget post's kept new reservations per month (PostgreSQL, migration 0014)
+    against the sum of its ``reservering`` transfers of reservations that are not roll-overs
+    in that month. Two queries; nothing on SQLite, where nothing is kept."""
+    if connection.vendor != "postgresql":
+        return []
+    geteld = {
+        (post, maand): afronden(som)
+        for post, maand, som in Boeking.objects.filter(
+            soort=BoekingSoort.RESERVERING, reservering__doorgerold_uit__isnull=True
+        )
+        .annotate(maand=TruncMonth("boekdatum", output_field=DateField()))
+        .values("reservering__budgetpost_id", "maand")
+        .annotate(som=Sum("bedrag"))
+        .values_list("reservering__budgetpost_id", "maand", "som")
+        .order_by()
+        if som
+    }
+    bewaard = {
+        (post, maand): bedrag
+        for post, maand, bedrag in Instroomsom.objects.exclude(bedrag=0).values_list(
+            "budgetpost_id", "maand", "bedrag"
+        )
+    }
+    return [
+        f"Budgetpost {post}: de nieuwe reserveringen van {maand:%m-%Y} zijn bewaard als "
+        f"{bewaard.get((post, maand), NUL)}, volgens de boekingen {geteld.get((post, maand), NUL)}."
+        for post, maand in sorted(geteld.keys() | bewaard.keys())
+        if bewaard.get((post, maand), NUL) != geteld.get((post, maand), NUL)
+    ]
 
 
 def _prognosesommen_controleren() -> list[str]:

@@ -24,6 +24,7 @@ from financien.models import (
     Boeking,
     Boekingsregel,
     Budgetpost,
+    Instroomsom,
     Reservering,
     Reserveringsmutatie,
     Reserveringsperiode,
@@ -250,7 +251,7 @@ def telling_parameters(budgetposten: Sequence[Budgetpost], dag: date) -> dict[st
     }
 
 
-#: The new reservations per budget post and month (built once per process: kern.vaste_query).
+#: The new reservations per budget post and month, counted from the transfers (SQLite) ...
 _INSTROOM = VasteQuery(
     lambda posten, vanaf, tot_en_met: (
         Boeking.objects.filter(
@@ -268,6 +269,19 @@ _INSTROOM = VasteQuery(
 )
 
 
+#: ... or as kept by the triggers of migration financien 0014 (PostgreSQL): a few rows per
+#: post instead of every transfer of three months. Both built once per process.
+_INSTROOM_BEWAARD = VasteQuery(
+    lambda posten, vanaf, tot_en_met: (
+        Instroomsom.objects.filter(
+            budgetpost_id__any=posten, maand__gte=vanaf, maand__lte=tot_en_met
+        )
+        .exclude(bedrag=0)
+        .values_list("budgetpost_id", "maand", "bedrag")
+    )
+)
+
+
 def _instroom(pks: Sequence[int], peildatum: date) -> dict[int, list[Instroommaand]]:
     """Per budget post, the new reservations (not roll-overs) per month over the months the
     trend may use; one query."""
@@ -276,7 +290,8 @@ def _instroom(pks: Sequence[int], peildatum: date) -> dict[int, list[Instroommaa
     if not maanden:
         return per_post
     (j1, m1), (j2, m2) = maanden[0], maanden[-1]
-    rijen = _INSTROOM(
+    query = _INSTROOM_BEWAARD if connection.vendor == "postgresql" else _INSTROOM
+    rijen = query(
         posten=list(pks), vanaf=date(j1, m1, 1), tot_en_met=laatste_dag_van_maand(date(j2, m2, 1))
     )
     for budgetpost_id, maand, som in rijen:
