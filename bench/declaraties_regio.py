@@ -12,7 +12,10 @@ The first toewijzing of each product goes through :func:`inkoop.services.toewijz
 (contract check, costing, the reservation in financien); the others are written in bulk as
 copies of that shape: the Toewijzing, its Reservering of the same amount and period, the
 reservation's Boeking with its two legs (beschikbaar -> gereserveerd), the balances of those
-accounts and the provider's payable accounts, so the ledger is as the service leaves it
+accounts and the provider's payable accounts, so the ledger is as the service leaves it. The
+bulk toewijzingen were given over the year: their transfers' boekdatums run through the months
+of 2026 up to the one before today (today, in January 2026), so the months the forecast's
+trend reads hold their share of new reservations whatever day the benchmark runs
 (:func:`financien.selectors.grootboek_controleren` checks it after the setup). Left out of the
 bulk rows: the toewijzing history and the audit rows, which the declaration pipeline never reads.
 
@@ -59,6 +62,7 @@ from typing import Any
 import psycopg
 from django.db import connection, transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from bench.codec import _elfproef_bsns, _proc_status_kb
 from contracten.constants import CONTRACT_LOPEND, ContractStatus, Eenheid, Uitvoeringsvariant
@@ -408,6 +412,14 @@ def _gemeenten(aantal: int) -> list[Gemeente]:
     return gekozen
 
 
+def _boekdatums(vandaag: date) -> list[date]:
+    """The days the bulk toewijzingen were given: the 1st to the 28th of each month of JAAR
+    before ``vandaag``'s month, or ``vandaag`` itself when none is (January JAAR or before)."""
+    laatste = 12 if vandaag.year > JAAR else vandaag.month - 1 if vandaag.year == JAAR else 0
+    dagen = [date(JAAR, m, d) for m in range(1, laatste + 1) for d in range(1, 29)]
+    return dagen or [vandaag]
+
+
 def _reserveringen_in_bulk(
     toewijzingen: list[tuple[Toewijzing, Reservering]], budgetposten: dict[int, Budgetpost]
 ) -> None:
@@ -434,6 +446,7 @@ def _reserveringen_in_bulk(
     )
     gemeente_van = {bp.pk: gemeente_id for gemeente_id, bp in budgetposten.items()}
     vingerafdruk = hashlib.sha256(b"bench.declaraties").hexdigest()
+    boekdatums = _boekdatums(timezone.localdate())
     boekingen = Boeking.objects.bulk_create(
         [
             Boeking(
@@ -446,8 +459,9 @@ def _reserveringen_in_bulk(
                 vingerafdruk=vingerafdruk,
                 bedrag=r.bedrag,
                 omschrijving="Toewijzing (benchmark)",
+                boekdatum=boekdatums[i % len(boekdatums)],
             )
-            for r in reserveringen
+            for i, r in enumerate(reserveringen)
         ],
         batch_size=5_000,
     )
