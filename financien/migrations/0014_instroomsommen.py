@@ -9,6 +9,11 @@ which the forecast's trend averages, and, on PostgreSQL, what keeps them:
 - a row trigger after a reservation's budget post or roll-over origin changes (no service
   does this; a correction by hand might) that moves the sums of its ``reservering``
   transfers. Its column list keeps it from firing on the bookings' updates of amounts;
+- the insert trigger does nothing (one look at the transition table) unless reservations
+  were booked, and then plans its upsert afresh (``EXECUTE``): PL/pgSQL keeps a static
+  statement's first plan for the session, and one made while the reservation table was nearly
+  empty (the first booking in a new database) walked the whole table for every new transfer
+  ever after; a bulk load of 30,000 toewijzingen took 90 s instead of seconds;
 - the sums of the transfers already there, counted once, after the trigger exists: creating
   it locks the transfer table against writers until this migration commits, so no insert
   falls between the count and the trigger.
@@ -25,6 +30,10 @@ CREATE = """
 CREATE FUNCTION financien_instroomsom_boeking() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF NOT EXISTS (SELECT FROM nieuw WHERE soort = 'reservering') THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE $sql$
     INSERT INTO financien_instroomsom AS som (budgetpost_id, maand, bedrag)
     SELECT r.budgetpost_id, date_trunc('month', n.boekdatum::timestamp)::date, SUM(n.bedrag)
       FROM nieuw n
@@ -32,7 +41,8 @@ BEGIN
      WHERE n.soort = 'reservering' AND r.doorgerold_uit_id IS NULL
      GROUP BY 1, 2
      ORDER BY 1, 2
-    ON CONFLICT (budgetpost_id, maand) DO UPDATE SET bedrag = som.bedrag + EXCLUDED.bedrag;
+    ON CONFLICT (budgetpost_id, maand) DO UPDATE SET bedrag = som.bedrag + EXCLUDED.bedrag
+    $sql$;
     RETURN NULL;
 END;
 $$;

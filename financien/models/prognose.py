@@ -12,8 +12,12 @@ transaction. The sums for another day are made once, from all reservations
 (:func:`financien.services.prognosesommen_vastleggen`); until then the forecast sums the
 reservations as before. ``grootboek_controleren`` holds the kept sums to a full count.
 
+The trend of the forecast averages the new reservations of the last full months; a post keeps
+those per month too (:class:`Instroomsom`, migration 0014), from every ``reservering``
+transfer, which is never changed once booked.
+
 SQLite has no statement triggers with transition tables: there nothing is kept and the
-forecast always sums the reservations."""
+forecast always sums the reservations and the transfers."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
