@@ -14,8 +14,9 @@ copies of that shape: the Toewijzing, its Reservering of the same amount and per
 reservation's Boeking with its two legs (beschikbaar -> gereserveerd), the balances of those
 accounts and the provider's payable accounts, so the ledger is as the service leaves it. The
 bulk toewijzingen were given over the year: their transfers' boekdatums run through the months
-of 2026 up to the one before today (today, in January 2026), so the months the forecast's
-trend reads hold their share of new reservations whatever day the benchmark runs
+of 2026 before today's month (all of 2026 after it; today when none is), so the months the
+forecast's trend reads hold their share of new reservations, as in a live region, and not only
+when the trend takes in today's month (on its last day)
 (:func:`financien.selectors.grootboek_controleren` checks it after the setup). Left out of the
 bulk rows: the toewijzing history and the audit rows, which the declaration pipeline never reads.
 
