@@ -10,10 +10,11 @@ which the forecast's trend averages, and, on PostgreSQL, what keeps them:
   does this; a correction by hand might) that moves the sums of its ``reservering``
   transfers. Its column list keeps it from firing on the bookings' updates of amounts;
 - the insert trigger does nothing (one look at the transition table) unless reservations
-  were booked, and then plans its upsert afresh (``EXECUTE``): PL/pgSQL keeps a static
-  statement's first plan for the session, and one made while the reservation table was nearly
-  empty (the first booking in a new database) walked the whole table for every new transfer
-  ever after; a bulk load of 30,000 toewijzingen took 90 s instead of seconds;
+  were booked, and then plans its upsert afresh (``EXECUTE``), as the row trigger does: PL/pgSQL
+  keeps a static statement's first plan for the session, and one made while the reservation
+  table was nearly empty (the first booking in a new database) walked the whole table for
+  every new transfer ever after; a bulk load of 30,000 toewijzingen took 90 s instead of
+  seconds;
 - the sums of the transfers already there, counted once, after the trigger exists: creating
   it locks the transfer table against writers until this migration commits, so no insert
   falls between the count and the trigger.
@@ -55,18 +56,20 @@ CREATE TRIGGER boeking_instroomsom
 CREATE FUNCTION financien_instroomsom_reservering() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    EXECUTE $sql$
     INSERT INTO financien_instroomsom AS som (budgetpost_id, maand, bedrag)
     SELECT v.budgetpost_id, date_trunc('month', b.boekdatum::timestamp)::date,
            SUM(v.teken * b.bedrag)
-      FROM (SELECT NEW.budgetpost_id, 1 WHERE NEW.doorgerold_uit_id IS NULL
-            UNION ALL
-            SELECT OLD.budgetpost_id, -1 WHERE OLD.doorgerold_uit_id IS NULL)
+      FROM (SELECT $2, 1 WHERE $4 UNION ALL SELECT $3, -1 WHERE $5)
            AS v (budgetpost_id, teken)
      CROSS JOIN financien_boeking b
-     WHERE b.reservering_id = NEW.id AND b.soort = 'reservering'
+     WHERE b.reservering_id = $1 AND b.soort = 'reservering'
      GROUP BY 1, 2
      ORDER BY 1, 2
-    ON CONFLICT (budgetpost_id, maand) DO UPDATE SET bedrag = som.bedrag + EXCLUDED.bedrag;
+    ON CONFLICT (budgetpost_id, maand) DO UPDATE SET bedrag = som.bedrag + EXCLUDED.bedrag
+    $sql$
+    USING NEW.id, NEW.budgetpost_id, OLD.budgetpost_id,
+          NEW.doorgerold_uit_id IS NULL, OLD.doorgerold_uit_id IS NULL;
     RETURN NULL;
 END;
 $$;
