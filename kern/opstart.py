@@ -13,7 +13,8 @@ def langlevende_objecten_bevriezen() -> None:
     long as the process. Left in the collector's care, each full collection walked all of them:
     in the declaration benchmark ten such collections cost 0.66-0.70 s of a month's intake,
     0.11-0.13 s once frozen. Frozen objects are still freed when nothing refers to them, but a
-    cycle among them never is: call this after start-up, not while work is in hand. Called by the Celery worker processes, the WSGI application and
-    ``bericht_inlezen`` (and the benchmark's pipeline, which stands in for a worker)."""
+    cycle among them never is: call this after start-up, not while work is in hand. Called by
+    the Celery worker processes, the WSGI application and ``bericht_inlezen`` (and the
+    benchmark's pipeline, which stands in for a worker)."""
     gc.collect()  # what start-up left behind goes now, not frozen with the rest
     gc.freeze()

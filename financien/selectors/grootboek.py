@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DateField, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from financien.constants import (
     BoekingSoort,
@@ -27,7 +27,7 @@ from financien.models import (
     Reserveringsperiode,
 )
 from financien.prognose import OpenReservering, Reserveringssom
-from financien.selectors.prognose import reserveringssommen
+from financien.selectors.prognose import instroom_uit_boekingen, reserveringssommen
 from kern.geld import BEDRAG_DECIMAL_PLACES, BEDRAG_MAX_DIGITS, afronden
 
 NUL = Decimal("0.00")
@@ -200,14 +200,7 @@ def _instroomsommen_controleren() -> list[str]:
         return []
     geteld = {
         (post, maand): afronden(som)
-        for post, maand, som in Boeking.objects.filter(
-            soort=BoekingSoort.RESERVERING, reservering__doorgerold_uit__isnull=True
-        )
-        .annotate(maand=TruncMonth("boekdatum", output_field=DateField()))
-        .values("reservering__budgetpost_id", "maand")
-        .annotate(som=Sum("bedrag"))
-        .values_list("reservering__budgetpost_id", "maand", "som")
-        .order_by()
+        for post, maand, som in instroom_uit_boekingen(Boeking.objects.all())
         if som
     }
     bewaard = {

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -251,20 +251,29 @@ def telling_parameters(budgetposten: Sequence[Budgetpost], dag: date) -> dict[st
     }
 
 
-#: The new reservations per budget post and month, counted from the transfers (SQLite) ...
-_INSTROOM = VasteQuery(
-    lambda posten, vanaf, tot_en_met: (
-        Boeking.objects.filter(
-            soort=BoekingSoort.RESERVERING,
-            reservering__budgetpost_id__any=posten,
-            reservering__doorgerold_uit__isnull=True,
-            boekdatum__gte=vanaf,
-            boekdatum__lte=tot_en_met,
-        )
+def instroom_uit_boekingen(boekingen: QuerySet[Boeking]) -> QuerySet[Boeking, Any]:
+    """Of ``boekingen``, the new reservations (``reservering`` transfers of reservations that
+    are not roll-overs) summed per budget post and month: (budgetpost_id, first day of the
+    month, sum) rows. What the triggers of migration financien 0014 keep, and what
+    ``grootboek_controleren`` holds the kept sums to."""
+    return (
+        boekingen.filter(soort=BoekingSoort.RESERVERING, reservering__doorgerold_uit__isnull=True)
         .annotate(maand=TruncMonth("boekdatum"))
         .values("reservering__budgetpost_id", "maand")
         .annotate(som=Sum("bedrag"))
         .values_list("reservering__budgetpost_id", "maand", "som")
+        .order_by()
+    )
+
+
+#: The new reservations per budget post and month, counted from the transfers (SQLite) ...
+_INSTROOM = VasteQuery(
+    lambda posten, vanaf, tot_en_met: instroom_uit_boekingen(
+        Boeking.objects.filter(
+            reservering__budgetpost_id__any=posten,
+            boekdatum__gte=vanaf,
+            boekdatum__lte=tot_en_met,
+        )
     )
 )
 
