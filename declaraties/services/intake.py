@@ -411,7 +411,10 @@ def _antwoord_bewaren(declaratie: Declaratie, antwoord: Bericht325) -> None:
     or else by the codec as it writes."""
     if declaratie.bericht is not None:
         declaratie.antwoord = bericht_uitgaand_vastleggen(
-            data=serialize(antwoord, valideren=False), antwoord_op=declaratie.bericht
+            data=serialize(antwoord, valideren=False),
+            antwoord_op=declaratie.bericht,
+            # Read with the message, locked, in this transaction (berichtenbox).
+            gemeente=declaratie.gemeente,
         )
     else:
         declaratie.antwoord_inhoud = serialize(antwoord)

@@ -40,7 +40,7 @@ from iwmo_jw.termijnen import termijnsoorten_van_antwoord
 from kern.audit import audit_vastleggen, momentopname
 from kern.constants import AuditActie
 from kern.exceptions import Conflict, DomeinFout
-from kern.models import Gebruiker
+from kern.models import Gebruiker, Gemeente
 from kern.toegang import eis_gemeenten_in_scope
 from kern.vaste_query import VasteQuery
 
@@ -116,9 +116,12 @@ def bericht_uitgaand_vastleggen(
     data: bytes,
     antwoord_op: InkomendBericht | None = None,
     door: Gebruiker | None = None,
+    gemeente: Gemeente | None = None,
 ) -> UitgaandBericht:
     """Store an outbound message in the outbox (status ``aangemaakt``), linked to the
-    inbound message it answers; closes the deadline it meets.
+    inbound message it answers; closes the deadline it meets. ``gemeente``: the sending
+    gemeente as the caller read it in this transaction, if it did (saves looking it up by
+    the code in the header; another gemeente is looked up).
 
     The bytes must pass levels 1 and 2; invalid outbound messages are refused. A retour
     (306, 308, 316, 318) without ``antwoord_op`` is linked to the message its header names.
@@ -143,7 +146,7 @@ def bericht_uitgaand_vastleggen(
             code="richting_onjuist",
         )
     p = partijen(kop)
-    gemeente = gemeente_met_code(p.gemeentecode)
+    gemeente = _gemeente(p.gemeentecode, gemeente)
     if gemeente is None or not gemeente.aangesloten:
         raise DomeinFout(
             f"Gemeente {p.gemeentecode} wordt door deze installatie niet bediend.",
@@ -157,9 +160,9 @@ def bericht_uitgaand_vastleggen(
         "berichtcode": kop.soort.berichtcode,
         "identificatie": p.identificatie,
     }
-    bestaand = _UITGAAND_MET_IDENTITEIT.eerste(**identiteit)
-    if bestaand is not None:
-        return _zelfde_of_conflict(bestaand, sha256)
+    # No look-up of the identity first: a new message (the usual case: the services make a
+    # fresh BerichtIdentificatie) would pay a query for nothing. The unique constraint on
+    # the identity stops a second row; the insert below then finds the first.
     uit = UitgaandBericht(
         inhoud=data,
         sha256=sha256,
@@ -196,7 +199,7 @@ def bericht_uitgaand_vastleggen(
         with transaction.atomic():
             uit.save()
     except IntegrityError:
-        bestaand = UitgaandBericht.objects.defer("inhoud").filter(**identiteit).first()
+        bestaand = _UITGAAND_MET_IDENTITEIT.eerste(**identiteit)
         if bestaand is None:
             raise
         return _zelfde_of_conflict(bestaand, sha256)
@@ -215,6 +218,13 @@ def bericht_uitgaand_vastleggen(
     )
     logger.info("Uitgaand bericht %s (%s) vastgelegd.", uit.uuid, uit.berichtnaam)
     return uit
+
+
+def _gemeente(code: str, gelezen: Gemeente | None) -> Gemeente | None:
+    """The gemeente with CBS ``code``: ``gelezen`` when that is it, else looked up."""
+    if gelezen is not None and gelezen.code == code:
+        return gelezen
+    return gemeente_met_code(code)
 
 
 def _zelfde_of_conflict(bestaand: UitgaandBericht, sha256: str) -> UitgaandBericht:

@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
 from iwmo_jw.constants import TermijnSoort, UitgaandStatus
@@ -19,7 +21,7 @@ from iwmo_jw.services import (
     uitgaande_berichten_exporteren,
 )
 from kern.exceptions import DomeinFout, GeenToegang
-from kern.models import AuditRecord
+from kern.models import AuditRecord, Gemeente
 from kern.services import gemeenten_aansluiten
 from tests.factories import GebruikerFactory
 from tests.iwmo_jw_box.conftest import bericht, moment, voorbeeld
@@ -103,6 +105,25 @@ def test_zelfde_bytes_geven_hetzelfde_bericht_andere_bytes_worden_geweigerd(diem
         bericht_uitgaand_vastleggen(data=anders, antwoord_op=None)
     assert fout.value.code == "identificatie_niet_uniek"
     assert fout.value.status == 409
+
+
+def test_de_gemeente_die_de_aanroeper_las_scheelt_een_query(diemen):
+    # Warm up (content types of the audit).
+    bericht_uitgaand_vastleggen(data=voorbeeld("JW301"), antwoord_op=None)
+    zonder = voorbeeld("JW301").replace(b"123456789012", b"123456789013")
+    met = voorbeeld("JW301").replace(b"123456789012", b"123456789014")
+    with CaptureQueriesContext(connection) as opgezocht:
+        bericht_uitgaand_vastleggen(data=zonder, antwoord_op=None)
+    with CaptureQueriesContext(connection) as gegeven:
+        uit = bericht_uitgaand_vastleggen(data=met, antwoord_op=None, gemeente=diemen)
+    assert len(gegeven) == len(opgezocht) - 1
+    assert not [q for q in gegeven if 'FROM "kern_gemeente"' in q["sql"]]
+    assert uit.gemeente == diemen
+    # Another gemeente than the header's is not taken: the header's is looked up.
+    ander = Gemeente.objects.create(code="0999", naam="Elders")
+    nog_een = voorbeeld("JW301").replace(b"123456789012", b"123456789015")
+    uit = bericht_uitgaand_vastleggen(data=nog_een, antwoord_op=None, gemeente=ander)
+    assert uit.gemeente == diemen
 
 
 def test_retour_wordt_gekoppeld_aan_het_heenbericht_en_sluit_de_termijn(amsterdam_aangesloten):
