@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
             regio_.vloer(url, data, rijen, tabel=regio_.VLOERTABEL_SLEUTELS)
             for _ in range(args.herhalingen)
         )
-        if regio_.vloer_sleutels_mogelijk(url, len(data))
+        if regio_.vloer_sleutels_mogelijk(rijen)
         else None
     )
     del rijen

@@ -62,7 +62,7 @@ from typing import Any
 
 import psycopg
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
 from bench.codec import _elfproef_bsns, _proc_status_kb
@@ -730,6 +730,13 @@ def berichten_maken(
         oud.unlink()
     aantal = len(regio.paren)
     velden = _vloervelden()
+    # The floor's rows name a declaration of their provider (the history's first), as the
+    # foreign key (declaratie, zorgaanbieder) of the real table asks.
+    declaratie_van = dict(
+        Declaratie.objects.values("zorgaanbieder_id")
+        .annotate(eerste=Min("id"))
+        .values_list("zorgaanbieder_id", "eerste")
+    )
     berichten: list[Bericht] = []
     rijen: list[list[tuple[Any, ...]]] = []
     eerste = 0
@@ -756,7 +763,9 @@ def berichten_maken(
                 ),
             )
         )
-        rijen.append(_vloerrijen(model, m, paar, velden))
+        rijen.append(
+            _vloerrijen(model, declaratie_van.get(paar.aanbieder_pk, 0), eerste, paar, velden)
+        )
         eerste += n
     (map_ / "berichten.json").write_text(
         json.dumps(
@@ -782,17 +791,18 @@ def _vloervelden() -> list[Any]:
 
 
 def _vloerrijen(
-    model: Bericht323, m: int, paar: Paar, velden: Sequence[Any]
+    model: Bericht323, declaratie_id: int, eerste: int, paar: Paar, velden: Sequence[Any]
 ) -> list[tuple[Any, ...]]:
     """The prestatie rows of a message as the pipeline stores them (all approved), as tuples
-    in the column order of ``velden``."""
+    in the column order of ``velden``, naming declaration ``declaratie_id`` (0: none) with
+    line numbers from ``eerste + 1`` (the month's messages of one provider share it)."""
     pks = {t.nummer: t.pk for t in paar.toewijzingen}
     rijen: list[tuple[Any, ...]] = []
     for client in model.declaratie.clienten:
         for p in client.prestaties:
             rij = Prestatie(
-                declaratie_id=m + 1,
-                regelnummer=len(rijen) + 1,
+                declaratie_id=declaratie_id,
+                regelnummer=eerste + len(rijen) + 1,
                 zorgaanbieder_id=paar.aanbieder_pk,
                 bsn=client.bsn,
                 toewijzing_id=pks.get(p.toewijzing_nummer),
@@ -839,15 +849,11 @@ def vloertabel_maken(database_url: str) -> None:
             pg.execute(f"ALTER TABLE {VLOERTABEL_SLEUTELS} ADD {definitie}")
 
 
-def vloer_sleutels_mogelijk(database_url: str, berichten: int) -> bool:
-    """Whether the floor's rows can go into the table with foreign keys: they name
-    declaration ``m + 1`` for message ``m``, which the history months made."""
-    with psycopg.connect(database_url) as pg:
-        rij = pg.execute(
-            f"SELECT count(*) FROM {Declaratie._meta.db_table} WHERE id BETWEEN 1 AND %s",
-            [berichten],
-        ).fetchone()
-    return rij is not None and rij[0] == berichten
+def vloer_sleutels_mogelijk(rijen: Sequence[list[tuple[Any, ...]]]) -> bool:
+    """Whether the floor's rows can go into the table with foreign keys: each message's
+    rows name a declaration of their provider, which the history months made."""
+    kolom = [f.attname for f in _vloervelden()].index("declaratie_id")
+    return all(rij[kolom] for bericht in rijen for rij in bericht[:1])
 
 
 def vloer(

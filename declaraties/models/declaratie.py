@@ -226,6 +226,10 @@ class Declaratie(models.Model):
             models.Index(fields=["gemeente", "status"], name="declaratie_gemeente_status_idx"),
         ]
         constraints = [
+            # What the prestaties' key (declaratie, zorgaanbieder) refers to (migration 0005).
+            models.UniqueConstraint(
+                fields=["id", "zorgaanbieder"], name="declaratie_met_zorgaanbieder_uniek"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=DeclaratieStatus.values),
                 name="declaratie_status_geldig",
@@ -254,11 +258,16 @@ class Prestatie(models.Model):
     uuid = models.UUIDField(
         _("uuid"), default=uuid.uuid4, unique=True, editable=False, help_text=_("Id in URL's.")
     )
+    # The database holds declaratie and zorgaanbieder together, on PostgreSQL: one foreign
+    # key (declaratie_id, zorgaanbieder_id) to the declaration's (id, zorgaanbieder_id)
+    # (migration 0005), so the provider of a line is its declaration's, and a line costs one
+    # key check at commit instead of two (about 1 s of a region's month of 100,000 lines).
     declaratie = models.ForeignKey(
         Declaratie,
         on_delete=models.PROTECT,
         # Looked up through prestatie_regel_uniek (declaratie, regelnummer).
         db_index=False,
+        db_constraint=False,
         related_name="prestaties",
         verbose_name=_("declaratie"),
         help_text=_("De declaratie."),
@@ -271,6 +280,7 @@ class Prestatie(models.Model):
         on_delete=models.PROTECT,
         # Looked up through prestatie_referentie_idx (zorgaanbieder, referentienummer).
         db_index=False,
+        db_constraint=False,  # see declaratie
         related_name="prestaties",
         verbose_name=_("zorgaanbieder"),
         help_text=_("De aanbieder (gelijk aan die van de declaratie)."),
