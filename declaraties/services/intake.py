@@ -413,7 +413,8 @@ def _antwoord_bewaren(declaratie: Declaratie, antwoord: Bericht325) -> None:
         declaratie.antwoord = bericht_uitgaand_vastleggen(
             data=serialize(antwoord, valideren=False),
             antwoord_op=declaratie.bericht,
-            # Read with the message, locked, in this transaction (berichtenbox).
+            # Read in this transaction: with the locked message (berichtenbox), or on first
+            # access once a review ends (declaraties.services.beoordelen).
             gemeente=declaratie.gemeente,
         )
     else:
