@@ -14,21 +14,14 @@ then validated, so the check of the lines already stored reports a line whose pr
 not its declaration's by name.
 """
 
-from typing import Any
-
 import django.db.models.deletion
 from django.db import migrations, models
 
 SLEUTEL = "prestatie_declaratie_met_zorgaanbieder_fk"
 
 
-def _sleutel(zetten: bool) -> Any:
-    def uitvoeren(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        if not zetten:
-            schema_editor.execute(f"ALTER TABLE declaraties_prestatie DROP CONSTRAINT {SLEUTEL}")
-            return
+def vooruit(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f"ALTER TABLE declaraties_prestatie ADD CONSTRAINT {SLEUTEL} "
             "FOREIGN KEY (declaratie_id, zorgaanbieder_id) "
@@ -37,7 +30,10 @@ def _sleutel(zetten: bool) -> Any:
         )
         schema_editor.execute(f"ALTER TABLE declaraties_prestatie VALIDATE CONSTRAINT {SLEUTEL}")
 
-    return uitvoeren
+
+def terug(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"ALTER TABLE declaraties_prestatie DROP CONSTRAINT {SLEUTEL}")
 
 
 class Migration(migrations.Migration):
@@ -80,5 +76,5 @@ class Migration(migrations.Migration):
                 verbose_name="zorgaanbieder",
             ),
         ),
-        migrations.RunPython(_sleutel(True), _sleutel(False)),
+        migrations.RunPython(vooruit, terug),
     ]
