@@ -30,6 +30,29 @@ def momentopname(obj: models.Model, *, velden: Iterable[str] | None = None) -> d
     return result
 
 
+def _record(
+    *,
+    gebruiker: Gebruiker | None,
+    actie: str,
+    obj: models.Model,
+    voor: dict[str, Any] | None,
+    na: dict[str, Any] | None,
+    toelichting: str,
+) -> AuditRecord:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_vastleggen hoort binnen de transactie van de service")
+    return AuditRecord(
+        gebruiker=gebruiker if gebruiker is not None and gebruiker.pk else None,
+        actie=actie,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_omschrijving=str(obj)[:255],
+        voor=voor,
+        na=na,
+        toelichting=toelichting,
+    )
+
+
 def audit_vastleggen(
     *,
     gebruiker: Gebruiker | None,
@@ -40,15 +63,25 @@ def audit_vastleggen(
     toelichting: str = "",
 ) -> AuditRecord:
     """Write one audit record. Must run inside the caller's transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_vastleggen hoort binnen de transactie van de service")
-    return AuditRecord.objects.create(
-        gebruiker=gebruiker if gebruiker is not None and gebruiker.pk else None,
-        actie=actie,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=str(obj.pk),
-        object_omschrijving=str(obj)[:255],
-        voor=voor,
-        na=na,
-        toelichting=toelichting,
+    record = _record(
+        gebruiker=gebruiker, actie=actie, obj=obj, voor=voor, na=na, toelichting=toelichting
     )
+    record.save(force_insert=True)
+    return record
+
+
+def audits_vastleggen(
+    *,
+    gebruiker: Gebruiker | None,
+    actie: str,
+    objecten: Iterable[tuple[models.Model, dict[str, Any] | None]],
+) -> None:
+    """Write one audit record per (object, ``na``) in one insert, as :func:`audit_vastleggen`
+    would one by one (for a service that changes many objects at once). Inside the caller's
+    transaction."""
+    records = [
+        _record(gebruiker=gebruiker, actie=actie, obj=obj, voor=None, na=na, toelichting="")
+        for obj, na in objecten
+    ]
+    if records:
+        AuditRecord.objects.bulk_create(records)

@@ -59,14 +59,15 @@ from declaraties.regels import Beoordeling, beoordelen
 from declaraties.steekproef import Instelling, Kandidaat, te_beoordelen
 from financien.models import Budgetpost
 from financien.selectors import budgetpost_voor
-from financien.services import Realisatiedeel, declaratie_boeken
+from financien.services import Declaratieverzoek, Realisatiedeel, declaraties_boeken
 from inkoop.models import Toewijzing
 from iwmo_jw.codec import CodecFout, Validatieresultaat, niveau2_meldingen, serialize
 from iwmo_jw.codec.modellen import Bericht323, Bericht325
 from iwmo_jw.identificatie import nieuwe_berichtidentificatie
 from iwmo_jw.models import InkomendBericht
-from iwmo_jw.services import bericht_uitgaand_vastleggen
-from kern.audit import audit_vastleggen
+from iwmo_jw.services import Uitgaand, berichten_uitgaand_vastleggen
+from kern.audit import audit_vastleggen, audits_vastleggen
+from kern.bijwerken import per_pk_bijwerken
 from kern.constants import AuditActie, Rol, Wet
 from kern.exceptions import Conflict, DomeinFout, GeenToegang
 from kern.models import Gebruiker, Gemeente
@@ -211,6 +212,23 @@ def _declaratieregel(model: Bericht323, beoordeling: Beoordeling) -> tuple[str, 
     return _GEEN_FOUT, True
 
 
+@dataclass(slots=True)
+class _Voorbereid:
+    """A declaration assessed and built in memory, not stored yet (:func:`_voorbereiden`);
+    :func:`_vastleggen` stores many of them together."""
+
+    model: Bericht323
+    declaratie: Declaratie
+    beoordeling: Beoordeling
+    rijen: list[Prestatieregel]
+    #: toewijzing pk -> uuid (financien books against the uuid)
+    uuids: dict[int, str]
+    aangehouden: int
+    #: the approved debits this declaration's approved credits undo
+    debetten: list[Prestatie]
+    kanaal: str
+
+
 def _verwerken(
     *,
     model: Bericht323,
@@ -223,11 +241,41 @@ def _verwerken(
     invoer: Invoer | None = None,
     vergrendeld: bool = False,
 ) -> Declaratie:
-    """``vergrendeld``: the caller read ``zorgaanbieder`` locked, in this transaction."""
-    wet = _wet(model)
-    decl = model.declaratie
+    """Assess and store one declaration (the path every channel shares). ``vergrendeld``:
+    the caller read ``zorgaanbieder`` locked, in this transaction."""
     if not vergrendeld:
         _aanbieder_vergrendelen(zorgaanbieder)
+    voorbereid = _voorbereiden(
+        model=model,
+        kanaal=kanaal,
+        gemeente=gemeente,
+        zorgaanbieder=zorgaanbieder,
+        ontvangen_op=ontvangen_op,
+        bericht=bericht,
+        invoer=invoer,
+    )
+    _vastleggen([voorbereid], door=door)
+    return voorbereid.declaratie
+
+
+def _voorbereiden(
+    *,
+    model: Bericht323,
+    kanaal: str,
+    gemeente: Gemeente,
+    zorgaanbieder: Zorgaanbieder,
+    ontvangen_op: datetime,
+    bericht: InkomendBericht | None = None,
+    invoer: Invoer | None = None,
+    instellingen: dict[tuple[int, str], Beoordelingsinstelling | None] | None = None,
+) -> _Voorbereid:
+    """Everything of a declaration that only reads: its context (a fixed number of queries,
+    locking its toewijzingen), the rules, the declaration and its prestaties with their
+    outcome, the lines held for review and the debits its credits undo. The caller holds the
+    provider's lock. ``instellingen``: review settings read before in this transaction, per
+    (gemeente, wet); filled as they are read."""
+    wet = _wet(model)
+    decl = model.declaratie
     ontvangstdatum = timezone.localtime(ontvangen_op).date()
     geladen = context_laden(
         bericht=model,
@@ -238,7 +286,7 @@ def _verwerken(
     )
     beoordeling = beoordelen(model, geladen.context)
     code, geteld = _declaratieregel(model, beoordeling)
-    declaratie = _declaratie_aanmaken(
+    declaratie = _declaratie_opbouwen(
         model=model,
         kanaal=kanaal,
         gemeente=gemeente,
@@ -254,7 +302,8 @@ def _verwerken(
         },
     )
 
-    # The prestaties with their outcome, in message order.
+    # The prestaties with their outcome, in message order (their declaration's pk is filled
+    # in when it is stored).
     uitkomsten = {(u.client_index, u.prestatie_index): u for u in beoordeling.prestaties}
     bovencodes = ",".join(b.retourcode for b in (*beoordeling.header, *beoordeling.declaratie))
     rijen: list[Prestatieregel] = []
@@ -265,7 +314,7 @@ def _verwerken(
             toegekend = uitkomst is not None and uitkomst.toegekend
             rijen.append(
                 Prestatieregel(
-                    declaratie_id=declaratie.pk,
+                    declaratie_id=0,
                     regelnummer=len(rijen) + 1,
                     zorgaanbieder_id=zorgaanbieder.pk,
                     bsn=client.bsn,
@@ -291,10 +340,14 @@ def _verwerken(
             )
 
     aangehouden = _te_beoordelen(
-        rijen, declaratie=declaratie, zorgaanbieder=zorgaanbieder, geteld=geteld
+        rijen,
+        declaratie=declaratie,
+        zorgaanbieder=zorgaanbieder,
+        geteld=geteld,
+        instellingen={} if instellingen is None else instellingen,
     )
 
-    # Approved credits undo their debits: link them and mark the debits gecrediteerd.
+    # Approved credits undo their debits: link them (the debits are marked when stored).
     credits = {
         r.vorig_referentienummer: r
         for r in rijen
@@ -312,57 +365,94 @@ def _verwerken(
         credit.gecrediteerde_prestatie_id = debet.pk
         if credit.toewijzing_id is None:
             credit.toewijzing_id = debet.toewijzing_id
-    _prestaties_opslaan(rijen)
-    if debetten:
+    return _Voorbereid(
+        model=model,
+        declaratie=declaratie,
+        beoordeling=beoordeling,
+        rijen=rijen,
+        uuids={rij.pk: rij.uuid for rij in geladen.toewijzingen.values()},
+        aangehouden=aangehouden,
+        debetten=list(debetten),
+        kanaal=kanaal,
+    )
+
+
+def _vastleggen(voorbereid: Sequence[_Voorbereid], *, door: Gebruiker | None) -> None:
+    """Store declarations prepared by :func:`_voorbereiden`, in a fixed number of queries
+    whatever their number and lines: the declarations in one insert, all their prestaties in
+    one COPY, the debits their credits undo marked in one update, then each held for review
+    or answered (:func:`_afronden_alle`). One declaration is a batch of one."""
+    if not voorbereid:
+        return
+    Declaratie.objects.bulk_create([v.declaratie for v in voorbereid])
+    for v in voorbereid:
+        for rij in v.rijen:
+            rij.declaratie_id = v.declaratie.pk
+    _prestaties_opslaan([rij for v in voorbereid for rij in v.rijen])
+
+    gecrediteerd = [(v, d) for v in voorbereid for d in v.debetten]
+    if gecrediteerd:
         PrestatieStatusWijziging.objects.bulk_create(
             [
                 PrestatieStatusWijziging(
                     prestatie=d,
                     van_status=d.status,
                     naar_status=PrestatieStatus.GECREDITEERD,
-                    reden=f"Gecrediteerd in declaratie {decl.declaratie_nummer}.",
+                    reden=f"Gecrediteerd in declaratie {v.declaratie.declaratienummer}.",
                     door=door if door is not None and door.pk else None,
                 )
-                for d in debetten
+                for v, d in gecrediteerd
             ]
         )
-        Prestatie.objects.filter(pk__any=[d.pk for d in debetten]).update(
+        Prestatie.objects.filter(pk__any=[d.pk for _, d in gecrediteerd]).update(
             status=PrestatieStatus.GECREDITEERD
         )
 
-    audit_vastleggen(
+    audits_vastleggen(
         gebruiker=door,
         actie=AuditActie.AANGEMAAKT,
-        obj=declaratie,
-        na={
-            "kanaal": kanaal,
-            "declaratienummer": decl.declaratie_nummer,
-            "prestaties": len(rijen),
-            "afgewezen": sum(1 for r in rijen if r.status == PrestatieStatus.AFGEWEZEN),
-            "aangehouden": aangehouden,
-            "retourcode": code,
-        },
+        objecten=[
+            (
+                v.declaratie,
+                {
+                    "kanaal": v.kanaal,
+                    "declaratienummer": v.model.declaratie.declaratie_nummer,
+                    "prestaties": len(v.rijen),
+                    "afgewezen": sum(1 for r in v.rijen if r.status == PrestatieStatus.AFGEWEZEN),
+                    "aangehouden": v.aangehouden,
+                    "retourcode": v.declaratie.retourcode,
+                },
+            )
+            for v in voorbereid
+        ],
     )
+    aangehouden = [v for v in voorbereid if v.aangehouden]
     if aangehouden:
-        _declaratie_status(
-            declaratie,
+        _declaraties_status(
+            [
+                (v.declaratie, f"{v.aangehouden} prestatie(s) ter beoordeling aangehouden.")
+                for v in aangehouden
+            ],
             DeclaratieStatus.IN_BEOORDELING,
             door=door,
-            reden=f"{aangehouden} prestatie(s) ter beoordeling aangehouden.",
         )
-        return declaratie
-    _afronden(
-        declaratie=declaratie,
-        model=model,
-        beoordeling=beoordeling,
-        rijen=rijen,
-        uuids={rij.pk: rij.uuid for rij in geladen.toewijzingen.values()},
+    _afronden_alle(
+        [
+            _Afronding(
+                declaratie=v.declaratie,
+                model=v.model,
+                beoordeling=v.beoordeling,
+                rijen=v.rijen,
+                uuids=v.uuids,
+            )
+            for v in voorbereid
+            if not v.aangehouden
+        ],
         door=door,
     )
-    return declaratie
 
 
-def _declaratie_aanmaken(
+def _declaratie_opbouwen(
     *,
     model: Bericht323,
     kanaal: str,
@@ -376,9 +466,9 @@ def _declaratie_aanmaken(
     clientcodes: dict[str, list[str]] | None = None,
 ) -> Declaratie:
     """The declaration row of a message, status ontvangen, its answer due in ten working
-    days."""
+    days; not saved."""
     decl = model.declaratie
-    return Declaratie.objects.create(
+    return Declaratie(
         gemeente=gemeente,
         wet=_wet(model),
         zorgaanbieder=zorgaanbieder,
@@ -404,21 +494,54 @@ def _declaratie_aanmaken(
     )
 
 
+def _declaratie_aanmaken(**velden: Any) -> Declaratie:
+    """:func:`_declaratie_opbouwen`, saved."""
+    declaratie = _declaratie_opbouwen(**velden)
+    declaratie.save(force_insert=True)
+    return declaratie
+
+
 def _antwoord_bewaren(declaratie: Declaratie, antwoord: Bericht325) -> None:
-    """The 325: into the outbox as the answer to the 323 message, or kept on the declaration
-    when it came through Excel or the API (no message to answer). The caller saves. Checked
-    against the XSD once: by the outbox, which checks levels 1 and 2 of whatever it stores,
-    or else by the codec as it writes."""
-    if declaratie.bericht is not None:
-        declaratie.antwoord = bericht_uitgaand_vastleggen(
-            data=serialize(antwoord, valideren=False),
-            antwoord_op=declaratie.bericht,
-            # Read in this transaction: with the locked message (berichtenbox), or on first
-            # access once a review ends (declaraties.services.beoordelen).
-            gemeente=declaratie.gemeente,
+    """The 325 of a technically rejected declaration: see :func:`_antwoorden_bewaren`."""
+    _antwoorden_bewaren([(declaratie, antwoord)])
+
+
+def _antwoorden_bewaren(antwoorden: Sequence[tuple[Declaratie, Bericht325]]) -> None:
+    """The 325s: into the outbox as the answer to the 323 message (all in one go), or kept on
+    the declaration when it came through Excel or the API (no message to answer). The caller
+    saves. Checked against the XSD once: by the outbox, which checks levels 1 and 2 of
+    whatever it stores, or else by the codec as it writes."""
+    berichten = [(d, a) for d, a in antwoorden if d.bericht is not None]
+    uitgaand = berichten_uitgaand_vastleggen(
+        berichten=[
+            Uitgaand(
+                data=serialize(antwoord, valideren=False),
+                antwoord_op=declaratie.bericht,
+                # Read in this transaction: with the locked message (berichtenbox), or on
+                # first access once a review ends (declaraties.services.beoordelen).
+                gemeente=declaratie.gemeente,
+            )
+            for declaratie, antwoord in berichten
+        ]
+    )
+    for (declaratie, _), uit in zip(berichten, uitgaand, strict=True):
+        declaratie.antwoord = uit
+    for declaratie, antwoord in antwoorden:
+        if declaratie.bericht is None:
+            declaratie.antwoord_inhoud = serialize(antwoord)
+
+
+def _overgang(declaratie: Declaratie, naar: str) -> str:
+    """Check that ``declaratie`` may go to ``naar`` (the transitions table); returns the
+    status it comes from."""
+    van = declaratie.status
+    if naar not in DECLARATIE_TRANSITIES[van]:
+        raise DomeinFout(
+            f"Een declaratie met status {DeclaratieStatus(van).label.lower()} kan niet naar "
+            f"{DeclaratieStatus(naar).label.lower()}.",
+            code="statusovergang_ongeldig",
         )
-    else:
-        declaratie.antwoord_inhoud = serialize(antwoord)
+    return van
 
 
 def _declaratie_status(
@@ -431,14 +554,8 @@ def _declaratie_status(
 ) -> None:
     """The one way a declaration changes status: checked against the transitions table,
     recorded in its history. ``ook``: other fields the caller set, saved with the status in
-    the same update."""
-    van = declaratie.status
-    if naar not in DECLARATIE_TRANSITIES[van]:
-        raise DomeinFout(
-            f"Een declaratie met status {DeclaratieStatus(van).label.lower()} kan niet naar "
-            f"{DeclaratieStatus(naar).label.lower()}.",
-            code="statusovergang_ongeldig",
-        )
+    the same update. (Many at once: :func:`_declaraties_status`.)"""
+    van = _overgang(declaratie, naar)
     declaratie.status = naar
     declaratie.save(update_fields=["status", *ook])
     DeclaratieStatusWijziging.objects.create(
@@ -450,20 +567,54 @@ def _declaratie_status(
     )
 
 
+def _declaraties_status(
+    declaraties: Sequence[tuple[Declaratie, str]],
+    naar: str,
+    *,
+    door: Gebruiker | None,
+    ook: Sequence[str] = (),
+) -> None:
+    """:func:`_declaratie_status` for many (declaration, reason) at once: one update and one
+    insert of history rows."""
+    if len(declaraties) == 1:
+        declaratie, reden = declaraties[0]
+        _declaratie_status(declaratie, naar, door=door, reden=reden, ook=ook)
+        return
+    wijzigingen = []
+    for declaratie, reden in declaraties:
+        wijzigingen.append(
+            DeclaratieStatusWijziging(
+                declaratie=declaratie,
+                van_status=_overgang(declaratie, naar),
+                naar_status=naar,
+                reden=reden[:255],
+                door=door if door is not None and door.pk else None,
+            )
+        )
+        declaratie.status = naar
+    per_pk_bijwerken([d for d, _ in declaraties], ["status", *ook])
+    DeclaratieStatusWijziging.objects.bulk_create(wijzigingen)
+
+
 def _te_beoordelen(
     rijen: list[Prestatieregel],
     *,
     declaratie: Declaratie,
     zorgaanbieder: Zorgaanbieder,
     geteld: bool,
+    instellingen: dict[tuple[int, str], Beoordelingsinstelling | None],
 ) -> int:
     """Hold the approved debit lines the gemeente's review settings select (two queries at
-    most, whatever the number of lines); returns how many were held."""
+    most, whatever the number of lines; the settings once per gemeente and wet in
+    ``instellingen``); returns how many were held."""
     if not geteld:
         return 0
-    instelling = _BEOORDELINGSINSTELLING.eerste(
-        gemeente_id=declaratie.gemeente_id, wet=declaratie.wet
-    )
+    sleutel = (declaratie.gemeente_id, declaratie.wet)
+    if sleutel not in instellingen:
+        instellingen[sleutel] = _BEOORDELINGSINSTELLING.eerste(
+            gemeente_id=declaratie.gemeente_id, wet=declaratie.wet
+        )
+    instelling = instellingen[sleutel]
     if instelling is None:
         return 0
     kandidaten = [
@@ -511,6 +662,17 @@ def _te_beoordelen(
     return len(gekozen)
 
 
+@dataclass(frozen=True, slots=True)
+class _Afronding:
+    """A stored declaration to answer: with its message, its assessment and its lines."""
+
+    declaratie: Declaratie
+    model: Bericht323
+    beoordeling: Beoordeling
+    rijen: Sequence[Prestatie | Prestatieregel]
+    uuids: dict[int, str]
+
+
 def _afronden(
     *,
     declaratie: Declaratie,
@@ -521,24 +683,55 @@ def _afronden(
     door: Gebruiker | None,
 ) -> None:
     """Book what was granted, write the 325 and mark the declaration answered."""
-    _boeken(declaratie=declaratie, rijen=rijen, uuids=uuids, door=door)
-    antwoord = declaratieantwoord(
-        model,
-        beoordeling,
-        identificatie=nieuwe_berichtidentificatie(),
-        dagtekening=timezone.localdate(),
+    _afronden_alle(
+        [
+            _Afronding(
+                declaratie=declaratie,
+                model=model,
+                beoordeling=beoordeling,
+                rijen=rijen,
+                uuids=uuids,
+            )
+        ],
+        door=door,
     )
-    _antwoord_bewaren(declaratie, antwoord)
-    if declaratie.geteld:
-        declaratie.totaal_toegekend_bedrag = beoordeling.totaal_toegekend
-        declaratie.retourcode = (
-            _VOLLEDIG_TOEGEKEND if beoordeling.volledig_toegekend else _GEEN_FOUT
-        )
-    else:
-        declaratie.totaal_toegekend_bedrag = Decimal(0)
-    declaratie.beantwoord_op = timezone.now()
-    _declaratie_status(
-        declaratie,
+
+
+def _afronden_alle(afrondingen: Sequence[_Afronding], *, door: Gebruiker | None) -> None:
+    """:func:`_afronden` for many declarations at once: one booking for all
+    (:func:`financien.services.declaraties_boeken`), their 325s into the outbox together,
+    and their statuses in one update; a fixed number of queries whatever their number."""
+    if not afrondingen:
+        return
+    _boeken_alle(afrondingen, door=door)
+    vandaag = timezone.localdate()
+    _antwoorden_bewaren(
+        [
+            (
+                a.declaratie,
+                declaratieantwoord(
+                    a.model,
+                    a.beoordeling,
+                    identificatie=nieuwe_berichtidentificatie(),
+                    dagtekening=vandaag,
+                ),
+            )
+            for a in afrondingen
+        ]
+    )
+    nu = timezone.now()
+    for a in afrondingen:
+        declaratie = a.declaratie
+        if declaratie.geteld:
+            declaratie.totaal_toegekend_bedrag = a.beoordeling.totaal_toegekend
+            declaratie.retourcode = (
+                _VOLLEDIG_TOEGEKEND if a.beoordeling.volledig_toegekend else _GEEN_FOUT
+            )
+        else:
+            declaratie.totaal_toegekend_bedrag = Decimal(0)
+        declaratie.beantwoord_op = nu
+    _declaraties_status(
+        [(a.declaratie, "") for a in afrondingen],
         DeclaratieStatus.BEANTWOORD,
         door=door,
         ook=[
@@ -551,27 +744,28 @@ def _afronden(
     )
 
 
-def _boeken(
-    *,
-    declaratie: Declaratie,
-    rijen: Sequence[Prestatie | Prestatieregel],
-    uuids: dict[int, str],
-    door: Gebruiker | None,
-) -> None:
-    """Book the granted amounts per toewijzing and budget year (the year of the ProductPeriode)
-    in financien, in a fixed number of queries."""
-    per: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for rij in rijen:
-        if rij.status != PrestatieStatus.TOEGEKEND or rij.toewijzing_id is None:
-            continue
-        per[(rij.toewijzing_id, rij.periode_begin.year)] += _euro(
-            rij.toegekend_bedrag, rij.debet_credit
-        )
-    per = {k: v for k, v in per.items() if v != 0}
-    if not per:
+def _boeken_alle(afrondingen: Sequence[_Afronding], *, door: Gebruiker | None) -> None:
+    """Book the granted amounts of the declarations per toewijzing and budget year (the year
+    of the ProductPeriode) in financien, all in one call with a fixed number of queries."""
+    verzoeken: list[Declaratieverzoek] = []
+    uuids: dict[int, str] = {}
+    for a in afrondingen:
+        uuids.update(a.uuids)
+    per_declaratie: list[tuple[Declaratie, dict[tuple[int, int], Decimal]]] = []
+    for a in afrondingen:
+        per: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+        for rij in a.rijen:
+            if rij.status != PrestatieStatus.TOEGEKEND or rij.toewijzing_id is None:
+                continue
+            per[(rij.toewijzing_id, rij.periode_begin.year)] += _euro(
+                rij.toegekend_bedrag, rij.debet_credit
+            )
+        per = {k: v for k, v in per.items() if v != 0}
+        if per:
+            per_declaratie.append((a.declaratie, per))
+    if not per_declaratie:
         return
-    uuids = dict(uuids)
-    ontbrekend = {pk for pk, _ in per} - set(uuids)
+    ontbrekend = {pk for _, per in per_declaratie for pk, _ in per} - set(uuids)
     if ontbrekend:  # a credit on a toewijzing outside the message's BSNs: not expected
         uuids.update(
             {
@@ -583,43 +777,45 @@ def _boeken(
 
     def budgetposten(zonder: list[tuple[str, int]]) -> dict[tuple[str, int], Budgetpost]:
         """Toewijzingen that reserved nothing (aspecifiek without a budget): one lookup per
-        product and year, not per toewijzing."""
-        toewijzingen = Toewijzing.objects.select_related("productcategorie", "product").in_bulk(
-            {pks[u] for u, _ in zonder}
-        )
-        per_product: dict[tuple[int, int | None, int | None], Budgetpost] = {}
+        gemeente, wet, product and year, not per toewijzing."""
+        toewijzingen = Toewijzing.objects.select_related(
+            "gemeente", "productcategorie", "product"
+        ).in_bulk({pks[u] for u, _ in zonder})
+        per_product: dict[tuple[int, str, int, int | None, int | None], Budgetpost] = {}
         gevonden = {}
         for u, jaar in zonder:
             t = toewijzingen[pks[u]]
-            sleutel = (jaar, t.productcategorie_id, t.product_id)
+            sleutel = (t.gemeente_id, t.wet, jaar, t.productcategorie_id, t.product_id)
             if sleutel not in per_product:
                 per_product[sleutel] = budgetpost_voor(
-                    gemeente=declaratie.gemeente,
+                    gemeente=t.gemeente,
                     jaar=jaar,
-                    wet=declaratie.wet,
+                    wet=t.wet,
                     productcategorie=t.productcategorie,
                     product=t.product,
                 )
             gevonden[(u, jaar)] = per_product[sleutel]
         return gevonden
 
-    declaratie_boeken(
-        door=door,
-        gemeente_id=declaratie.gemeente_id,
-        bron_id=str(declaratie.uuid),
-        delen=[
-            Realisatiedeel(
-                toewijzing=uuids[pk],
-                jaar=jaar,
-                bedrag=bedrag,
-                zorgaanbieder_id=declaratie.zorgaanbieder_id,
+    for declaratie, per in per_declaratie:
+        verzoeken.append(
+            Declaratieverzoek(
+                gemeente_id=declaratie.gemeente_id,
+                bron_id=str(declaratie.uuid),
+                delen=[
+                    Realisatiedeel(
+                        toewijzing=uuids[pk],
+                        jaar=jaar,
+                        bedrag=bedrag,
+                        zorgaanbieder_id=declaratie.zorgaanbieder_id,
+                    )
+                    for (pk, jaar), bedrag in sorted(per.items())
+                ],
+                idempotentiesleutel=f"declaratie:{declaratie.uuid}",
+                omschrijving=f"Declaratie {declaratie.declaratienummer}",
             )
-            for (pk, jaar), bedrag in sorted(per.items())
-        ],
-        idempotentiesleutel=f"declaratie:{declaratie.uuid}",
-        omschrijving=f"Declaratie {declaratie.declaratienummer}",
-        budgetposten_voor=budgetposten,
-    )
+        )
+    declaraties_boeken(door=door, verzoeken=verzoeken, budgetposten_voor=budgetposten)
 
 
 # --- Channel: 323 message ---------------------------------------------------------------------

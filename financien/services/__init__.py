@@ -62,8 +62,10 @@ from financien.services.budget import (
 )
 from financien.services.declaratieboekingen import (
     Declaratieboekingen,
+    Declaratieverzoek,
     Realisatiedeel,
     declaratie_boeken,
+    declaraties_boeken,
 )
 from financien.services.jaarovergang import (
     Doorrolling,
@@ -95,6 +97,7 @@ __all__ = [
     "BUDGET_ROLLEN",
     "SLEUTEL_MAX",
     "Declaratieboekingen",
+    "Declaratieverzoek",
     "Doorrolling",
     "Doorrolverslag",
     "NietDoorgerold",
@@ -110,6 +113,7 @@ __all__ = [
     "budget_verlagen",
     "budgetpost_aanmaken",
     "declaratie_boeken",
+    "declaraties_boeken",
     "jaar_afsluiten",
     "prognosesommen_vastleggen",
     "realisatie_boeken",

@@ -7,6 +7,7 @@ import hashlib
 import json
 import uuid as uuid_lib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -173,6 +174,23 @@ def _idempotent(sleutel: str, vingerafdruk: str, uitvoeren: Callable[[], Boeking
         return bestaand
 
 
+@dataclass(frozen=True, slots=True)
+class Overboeking:
+    """One transfer for :func:`_boekingen_schrijven`: its legs on locked accounts."""
+
+    gemeente_id: int
+    soort: str
+    bron_type: str
+    bron_id: str
+    regels: Sequence[tuple[Rekening, Decimal]]
+    sleutel: str
+    vingerafdruk: str
+    omschrijving: str
+    boekdatum: date | None
+    reservering: Reservering | None = None
+    corrigeert: Boeking | None = None
+
+
 def _boeken(
     *,
     gemeente_id: int,
@@ -192,37 +210,76 @@ def _boeken(
 
     The legs must sum to zero and stay within one gemeente; a transfer without legs (a
     reservation resolved with nothing left) records the event and its key."""
-    regels = [(rekening, bedrag) for rekening, bedrag in regels if bedrag != 0]
-    if sum((bedrag for _, bedrag in regels), Decimal(0)) != 0:
-        raise DomeinFout("De boeking is niet in balans.", code="boeking_niet_in_balans")
-    boeking = Boeking.objects.create(
-        gemeente_id=gemeente_id,
-        soort=soort,
-        bron_type=bron_type,
-        bron_id=bron_id,
-        reservering=reservering,
-        corrigeert=corrigeert,
-        idempotentiesleutel=sleutel,
-        vingerafdruk=vingerafdruk,
-        bedrag=sum((bedrag for _, bedrag in regels if bedrag > 0), Decimal(0)),
-        omschrijving=omschrijving[:255],
-        boekdatum=boekdatum or timezone.localdate(),
-        door=door if door is not None and door.pk else None,
+    (boeking,) = _boekingen_schrijven(
+        [
+            Overboeking(
+                gemeente_id=gemeente_id,
+                soort=soort,
+                bron_type=bron_type,
+                bron_id=bron_id,
+                regels=regels,
+                sleutel=sleutel,
+                vingerafdruk=vingerafdruk,
+                omschrijving=omschrijving,
+                boekdatum=boekdatum,
+                reservering=reservering,
+                corrigeert=corrigeert,
+            )
+        ],
+        door=door,
     )
+    return boeking
+
+
+def _boekingen_schrijven(
+    overboekingen: Sequence[Overboeking], *, door: Gebruiker | None
+) -> list[Boeking]:
+    """Write transfers (see :func:`_boeken`) in three statements whatever their number: the
+    transfers, their legs, and the new balances of the accounts they move (each account once,
+    with the sum of its legs in all of them)."""
+    geschreven: list[tuple[Boeking, list[tuple[Rekening, Decimal]]]] = []
+    for o in overboekingen:
+        regels = [(rekening, bedrag) for rekening, bedrag in o.regels if bedrag != 0]
+        if sum((bedrag for _, bedrag in regels), Decimal(0)) != 0:
+            raise DomeinFout("De boeking is niet in balans.", code="boeking_niet_in_balans")
+        boeking = Boeking(
+            gemeente_id=o.gemeente_id,
+            soort=o.soort,
+            bron_type=o.bron_type,
+            bron_id=o.bron_id,
+            reservering=o.reservering,
+            corrigeert=o.corrigeert,
+            idempotentiesleutel=o.sleutel,
+            vingerafdruk=o.vingerafdruk,
+            bedrag=sum((bedrag for _, bedrag in regels if bedrag > 0), Decimal(0)),
+            omschrijving=o.omschrijving[:255],
+            boekdatum=o.boekdatum or timezone.localdate(),
+            door=door if door is not None and door.pk else None,
+        )
+        geschreven.append((boeking, regels))
+    if not geschreven:
+        return []
+    Boeking.objects.bulk_create([boeking for boeking, _ in geschreven])
     Boekingsregel.objects.bulk_create(
-        [Boekingsregel(boeking=boeking, rekening=rekening, bedrag=b) for rekening, b in regels]
+        [
+            Boekingsregel(boeking=boeking, rekening=rekening, bedrag=bedrag)
+            for boeking, regels in geschreven
+            for rekening, bedrag in regels
+        ]
     )
     # The new balance is computed from the locked row, exactly, in Decimal (SQLite would do
     # ``saldo + x`` in floating point). The lock taken before makes this safe.
-    rekeningen = {rekening.pk: rekening for rekening, _ in regels}
+    rekeningen: dict[int, Rekening] = {}
     per_rekening: dict[int, Decimal] = {}
-    for rekening, bedrag in regels:
-        per_rekening[rekening.pk] = per_rekening.get(rekening.pk, Decimal(0)) + bedrag
-    for pk in per_rekening:
-        rekeningen[pk].saldo = rekeningen[pk].saldo + per_rekening[pk]
-    # One statement for the two to four accounts of a transfer.
+    for _, regels in geschreven:
+        for rekening, bedrag in regels:
+            rekeningen[rekening.pk] = rekening
+            per_rekening[rekening.pk] = per_rekening.get(rekening.pk, Decimal(0)) + bedrag
+    for pk, bedrag in per_rekening.items():
+        rekeningen[pk].saldo = rekeningen[pk].saldo + bedrag
+    # One statement for all the accounts moved.
     per_pk_bijwerken([rekeningen[pk] for pk in sorted(per_rekening)], ["saldo"])
-    return boeking
+    return [boeking for boeking, _ in geschreven]
 
 
 def _boeking_audit(door: Gebruiker | None, boeking: Boeking, regels: Any) -> None:

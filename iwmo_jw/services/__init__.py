@@ -22,8 +22,10 @@ from iwmo_jw.services.termijnen import (
 )
 from iwmo_jw.services.uitgaand import (
     Export,
+    Uitgaand,
     bericht_uitgaand_vastleggen,
     bericht_uitgaand_verzonden,
+    berichten_uitgaand_vastleggen,
     exportbestandsnaam,
     uitgaande_berichten_exporteren,
 )
@@ -34,6 +36,7 @@ __all__ = [
     "Aanlevering",
     "Export",
     "Ontvangst",
+    "Uitgaand",
     "Verwerkingsoverzicht",
     "bericht_ontvangen",
     "bericht_opnieuw_aanbieden",
@@ -41,6 +44,7 @@ __all__ = [
     "bericht_uitgaand_verzonden",
     "bericht_verwerken",
     "berichten_ontvangen",
+    "berichten_uitgaand_vastleggen",
     "berichten_verwerken",
     "exportbestandsnaam",
     "termijn_laten_vervallen",

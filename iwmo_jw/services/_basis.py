@@ -3,6 +3,7 @@ rows, the role check, findings as JSON."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -131,4 +132,17 @@ def uitgaand_status(
     bericht.status = naar
     UitgaandBerichtStatusWijziging.objects.create(
         bericht=bericht, van_status=van, naar_status=naar, toelichting=toelichting[:500], door=door
+    )
+
+
+def uitgaand_aangemaakt(berichten: Sequence[UitgaandBericht], *, door: Gebruiker | None) -> None:
+    """Status ``aangemaakt`` with its first history row for outbound messages just stored, in
+    one insert (as :func:`uitgaand_status` with ``nieuw`` would one by one)."""
+    for bericht in berichten:
+        bericht.status = UitgaandStatus.AANGEMAAKT
+    UitgaandBerichtStatusWijziging.objects.bulk_create(
+        UitgaandBerichtStatusWijziging(
+            bericht=b, van_status="", naar_status=UitgaandStatus.AANGEMAAKT, door=door
+        )
+        for b in berichten
     )

@@ -8,11 +8,12 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from iwmo_jw.codec import CodecFout, valideer
@@ -34,10 +35,11 @@ from iwmo_jw.services._basis import (
     gemeente_met_code,
     meldingen_als_json,
     samenvatting,
+    uitgaand_aangemaakt,
     uitgaand_status,
 )
 from iwmo_jw.termijnen import termijnsoorten_van_antwoord
-from kern.audit import audit_vastleggen, momentopname
+from kern.audit import audits_vastleggen, momentopname
 from kern.constants import AuditActie
 from kern.exceptions import Conflict, DomeinFout
 from kern.models import Gebruiker, Gemeente
@@ -128,9 +130,59 @@ def bericht_uitgaand_vastleggen(
     The same bytes again return the stored message; other bytes under the same identity are
     refused (``identificatie_niet_uniek``)."""
     eis_berichtrol(door)
-    data = bytes(data)
-    grens = max_grootte()
-    resultaat = valideer(data, max_grootte=grens)
+    uit = _uitgaand_opbouwen(
+        Uitgaand(data=data, antwoord_op=antwoord_op, gemeente=gemeente), door=door
+    )
+    # No look-up of the identity first: a new message (the usual case: the services make a
+    # fresh BerichtIdentificatie) would pay a query for nothing. The unique constraint on
+    # the identity stops a second row; the insert below then finds the first.
+    try:
+        with transaction.atomic():
+            uit.save()
+    except IntegrityError:
+        bestaand = _UITGAAND_MET_IDENTITEIT.eerste(
+            afzender=uit.afzender, berichtcode=uit.berichtcode, identificatie=uit.identificatie
+        )
+        if bestaand is None:
+            raise
+        return _zelfde_of_conflict(bestaand, uit.sha256)
+    _na_opslaan([uit], door=door)
+    return uit
+
+
+@dataclass(frozen=True, slots=True)
+class Uitgaand:
+    """One outbound message for :func:`berichten_uitgaand_vastleggen`: the arguments of
+    :func:`bericht_uitgaand_vastleggen` that belong to one message."""
+
+    data: bytes
+    antwoord_op: InkomendBericht | None = None
+    gemeente: Gemeente | None = None
+
+
+@transaction.atomic
+def berichten_uitgaand_vastleggen(
+    *, berichten: Sequence[Uitgaand], door: Gebruiker | None = None
+) -> list[UitgaandBericht]:
+    """Store new outbound messages as :func:`bericht_uitgaand_vastleggen` would one by one,
+    in a fixed number of queries whatever their number (for a service that answers many
+    messages at once). Each is checked the same way; unlike the single call, an identity
+    stored before is not answered with the stored message: the unique constraint refuses the
+    whole call (``IntegrityError``), so a caller that retries one by one gets the single
+    call's answer."""
+    eis_berichtrol(door)
+    uit = [_uitgaand_opbouwen(b, door=door) for b in berichten]
+    if uit:
+        UitgaandBericht.objects.bulk_create(uit)
+        _na_opslaan(uit, door=door)
+    return uit
+
+
+def _uitgaand_opbouwen(bericht: Uitgaand, *, door: Gebruiker | None) -> UitgaandBericht:
+    """The checked, unsaved row of an outbound message, linked to what it answers."""
+    data = bytes(bericht.data)
+    antwoord_op = bericht.antwoord_op
+    resultaat = valideer(data, max_grootte=max_grootte())
     kop = resultaat.kop  # read from the same parse; a valid message always has one
     if not resultaat.geldig or kop is None:
         raise DomeinFout(
@@ -146,7 +198,7 @@ def bericht_uitgaand_vastleggen(
             code="richting_onjuist",
         )
     p = partijen(kop)
-    gemeente = _gemeente(p.gemeentecode, gemeente)
+    gemeente = _gemeente(p.gemeentecode, bericht.gemeente)
     if gemeente is None or not gemeente.aangesloten:
         raise DomeinFout(
             f"Gemeente {p.gemeentecode} wordt door deze installatie niet bediend.",
@@ -154,18 +206,9 @@ def bericht_uitgaand_vastleggen(
         )
     if door is not None:
         eis_gemeenten_in_scope(door, [gemeente])
-    sha256 = hashlib.sha256(data).hexdigest()
-    identiteit = {
-        "afzender": p.afzender,
-        "berichtcode": kop.soort.berichtcode,
-        "identificatie": p.identificatie,
-    }
-    # No look-up of the identity first: a new message (the usual case: the services make a
-    # fresh BerichtIdentificatie) would pay a query for nothing. The unique constraint on
-    # the identity stops a second row; the insert below then finds the first.
     uit = UitgaandBericht(
         inhoud=data,
-        sha256=sha256,
+        sha256=hashlib.sha256(data).hexdigest(),
         grootte=len(data),
         standaard=kop.soort.standaard.value,
         berichtcode=kop.soort.berichtcode,
@@ -195,29 +238,56 @@ def bericht_uitgaand_vastleggen(
     if antwoord_op is not None:
         _eis_antwoord_past(antwoord_op, uit, p.identificatie_heen)
         uit.antwoord_op = antwoord_op
-    try:
-        with transaction.atomic():
-            uit.save()
-    except IntegrityError:
-        bestaand = _UITGAAND_MET_IDENTITEIT.eerste(**identiteit)
-        if bestaand is None:
-            raise
-        return _zelfde_of_conflict(bestaand, sha256)
-    uitgaand_status(uit, UitgaandStatus.AANGEMAAKT, nieuw=True, door=door)
-    if antwoord_op is not None:
-        termijnsoorten = termijnsoorten_van_antwoord(antwoord_op.berichttype, uit.berichttype)
-        if termijnsoorten:
-            Termijn.objects.filter(
-                bericht=antwoord_op, soort__in=termijnsoorten, gesloten_op__isnull=True
-            ).update(gesloten_op=timezone.now(), gesloten_door=uit)
-    audit_vastleggen(
+    return uit
+
+
+def _na_opslaan(berichten: Sequence[UitgaandBericht], *, door: Gebruiker | None) -> None:
+    """After new outbound messages are stored: their status and history, the deadlines they
+    meet closed, their audit records; a fixed number of queries whatever their number."""
+    uitgaand_aangemaakt(berichten, door=door)
+    # Per kind of answer, the deadlines it closes: one update for all messages of that kind.
+    per_soort: dict[frozenset[str], list[UitgaandBericht]] = {}
+    for uit in berichten:
+        if uit.antwoord_op is not None:
+            gesloten = termijnsoorten_van_antwoord(uit.antwoord_op.berichttype, uit.berichttype)
+            if gesloten:
+                per_soort.setdefault(frozenset(gesloten), []).append(uit)
+    nu = timezone.now()
+    for soorten, groep in per_soort.items():
+        _termijnen_sluiten(groep, soorten, nu)
+    audits_vastleggen(
         gebruiker=door,
         actie=AuditActie.AANGEMAAKT,
-        obj=uit,
-        na=momentopname(uit, velden=_UITGAAND_AUDIT_VELDEN),
+        objecten=[(uit, momentopname(uit, velden=_UITGAAND_AUDIT_VELDEN)) for uit in berichten],
     )
-    logger.info("Uitgaand bericht %s (%s) vastgelegd.", uit.uuid, uit.berichtnaam)
-    return uit
+    for uit in berichten:
+        logger.info("Uitgaand bericht %s (%s) vastgelegd.", uit.uuid, uit.berichtnaam)
+
+
+def _termijnen_sluiten(
+    berichten: Sequence[UitgaandBericht], soorten: frozenset[str], nu: datetime
+) -> None:
+    """Close the open deadlines of ``soorten`` of the messages these answer, each by its own
+    answer: on PostgreSQL in one statement, elsewhere one per answer."""
+    if len(berichten) == 1 or connection.vendor != "postgresql":
+        for uit in berichten:
+            Termijn.objects.filter(
+                bericht_id=uit.antwoord_op_id, soort__in=soorten, gesloten_op__isnull=True
+            ).update(gesloten_op=nu, gesloten_door=uit)
+        return
+    tabel = connection.ops.quote_name(Termijn._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {tabel} AS t SET gesloten_op = %s, gesloten_door_id = v.uit "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS v(bericht, uit) "
+            "WHERE t.bericht_id = v.bericht AND t.soort = ANY(%s) AND t.gesloten_op IS NULL",
+            [
+                nu,
+                [uit.antwoord_op_id for uit in berichten],
+                [uit.pk for uit in berichten],
+                sorted(soorten),
+            ],
+        )
 
 
 def _gemeente(code: str, gelezen: Gemeente | None) -> Gemeente | None:

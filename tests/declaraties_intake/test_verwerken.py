@@ -171,7 +171,7 @@ def test_a_failure_halfway_leaves_only_the_raw_message_and_a_retry_succeeds(ds, 
     def kapot(**kwargs):
         raise RuntimeError("storing halverwege")
 
-    monkeypatch.setattr(services, "declaratie_boeken", kapot)
+    monkeypatch.setattr(services, "declaraties_boeken", kapot)
     bericht = _ontvang(ds.xml([ds.prestatie("R1", uren=10)]))
     assert bericht.status == BerichtStatus.VERWERKING_MISLUKT
     assert "storing halverwege" in bericht.verwerking_fout
