@@ -10,6 +10,7 @@ from declaraties.services.betaalstatus import betaalstatussen_bijwerken
 from declaraties.services.instellingen import beoordelingsinstelling_vastleggen, regel_instellen
 from declaraties.services.intake import (
     ANTWOORDTERMIJN_WERKDAGEN,
+    Declaratiepartij,
     Verwerking,
     declaratie_api_indienen,
     declaratie_bericht_verwerken,
@@ -18,6 +19,7 @@ from declaraties.services.intake import (
 
 __all__ = [
     "ANTWOORDTERMIJN_WERKDAGEN",
+    "Declaratiepartij",
     "Verwerking",
     "beoordelingsinstelling_vastleggen",
     "betaalstatussen_bijwerken",

@@ -19,6 +19,16 @@ whose processing failed is processed again.
 pk order) before the context is read, so two declarations of one provider are assessed one
 after the other and the second sees what the first granted (TR321/TR322/TR369 stay hard,
 TR056/TR314/TR318/TR333 see the other message).
+
+**A batch of messages.** :class:`Declaratiepartij` is the 323 handler's batch
+(:mod:`iwmo_jw.routering`): in a delivery of many messages it assesses each message as it
+comes (:func:`_voorbereiden`) and stores all of them together at the end
+(:func:`_vastleggen`: one insert of declarations, one COPY of their prestaties, one booking
+call, their 325s in one insert), in the batch's one transaction. It takes one message per
+provider and locks providers with SKIP LOCKED, so it never waits for a provider another
+transaction holds; the financien locks (reservations, then accounts) are taken for the whole
+batch at the end, in the order of :mod:`financien.lock_objects`. One declaration is a batch of
+one: every channel runs the same set-based writes.
 """
 
 from __future__ import annotations
@@ -858,6 +868,66 @@ def declaratie_bericht_verwerken(
         bericht=bericht,
         vergrendeld=True,
     )
+
+
+#: A provider found and locked for a batch of messages, or nothing when another transaction
+#: holds its lock: a batch never waits for a provider, so two batches cannot deadlock on
+#: their providers (and the message waits for the provider after the batch, one by one).
+_AANBIEDER_MET_AGB_VRIJ_VERGRENDELEN = VasteQuery(
+    lambda agb_code: (
+        Zorgaanbieder.objects.select_for_update(skip_locked=True)
+        .filter(agb_code=agb_code)
+        .order_by("pk")[:1]
+    )
+)
+
+
+class Declaratiepartij:
+    """The 323s of a batch of messages stored together (the handler's batch,
+    :class:`iwmo_jw.routering.Partij`): each message taken is locked and assessed as it comes
+    (:func:`_voorbereiden`, its own queries for its context), and all of them are stored at
+    the end with the set-based writes of :func:`_vastleggen`, so a batch costs a fixed number
+    of queries for its declarations, lines, bookings and 325s instead of that number per
+    message.
+
+    One message per provider: a provider's later messages in the batch, and every message
+    after one of its messages the batch did not take, are left to the handler after the
+    batch, in their order (the second sees what the first granted). Not taken either: a
+    message that failed level 2 (its 0001 answer), one whose gemeente or provider is unknown
+    (the handler records the failure), and one whose provider another transaction holds."""
+
+    def __init__(self) -> None:
+        self._voorbereid: list[_Voorbereid] = []
+        #: AGB codes of the messages offered so far (taken or not)
+        self._afzenders: set[str] = set()
+        self._instellingen: dict[tuple[int, str], Beoordelingsinstelling | None] = {}
+
+    def toevoegen(self, bericht: InkomendBericht, resultaat: Validatieresultaat) -> bool:
+        agb_code = bericht.agb_code
+        if agb_code in self._afzenders:
+            return False
+        self._afzenders.add(agb_code)
+        model = resultaat.bericht
+        if not isinstance(model, Bericht323) or not resultaat.geldig or bericht.gemeente is None:
+            return False
+        zorgaanbieder = _AANBIEDER_MET_AGB_VRIJ_VERGRENDELEN.eerste(agb_code=agb_code)
+        if zorgaanbieder is None:
+            return False
+        self._voorbereid.append(
+            _voorbereiden(
+                model=model,
+                kanaal=Kanaal.BERICHT,
+                gemeente=bericht.gemeente,
+                zorgaanbieder=zorgaanbieder,
+                ontvangen_op=bericht.ontvangen_op,
+                bericht=bericht,
+                instellingen=self._instellingen,
+            )
+        )
+        return True
+
+    def afronden(self) -> None:
+        _vastleggen(self._voorbereid, door=None)
 
 
 def _technisch_afkeuren(

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
+from django.utils import timezone
+
 from iwmo_jw.codec import Melding
 from iwmo_jw.constants import (
     BERICHT_ROLLEN,
@@ -21,6 +23,7 @@ from iwmo_jw.models import (
     UitgaandBericht,
     UitgaandBerichtStatusWijziging,
 )
+from kern.bijwerken import per_pk_bijwerken
 from kern.exceptions import DomeinFout, GeenToegang
 from kern.models import Gebruiker, Gemeente
 from kern.vaste_query import VasteQuery
@@ -101,6 +104,33 @@ def inkomend_status(
     InkomendBerichtStatusWijziging.objects.create(
         bericht=bericht, van_status=van, naar_status=naar, toelichting=toelichting[:255], door=door
     )
+
+
+def inkomend_verwerkt(berichten: Sequence[InkomendBericht]) -> None:
+    """Mark locked, waiting messages processed (as a handler's success does one by one), in
+    one update and one insert of history rows."""
+    if not berichten:
+        return
+    nu = timezone.now()
+    wijzigingen = []
+    for bericht in berichten:
+        van = bericht.status
+        if BerichtStatus.VERWERKT not in INKOMEND_TRANSITIES[van]:
+            raise DomeinFout(
+                f"Een bericht met status {BerichtStatus(van).label.lower()} kan niet naar "
+                f"{BerichtStatus.VERWERKT.label.lower()}.",
+                code="statusovergang_niet_toegestaan",
+            )
+        wijzigingen.append(
+            InkomendBerichtStatusWijziging(
+                bericht=bericht, van_status=van, naar_status=BerichtStatus.VERWERKT
+            )
+        )
+        bericht.status = BerichtStatus.VERWERKT
+        bericht.verwerkt_op = nu
+        bericht.verwerking_fout = ""
+    InkomendBerichtStatusWijziging.objects.bulk_create(wijzigingen)
+    per_pk_bijwerken(list(berichten), ["status", "verwerkt_op", "verwerking_fout"])
 
 
 def inkomend_ontvangen(berichten: list[InkomendBericht], *, toelichting: str) -> None:

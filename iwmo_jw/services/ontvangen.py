@@ -16,10 +16,16 @@ two): a crash before its commit leaves the message ``ontvangen``, as after step 
 back to its savepoint and the message stays accepted with status ``verwerking_mislukt``.
 
 A delivery of many messages (a folder, a retrieval) goes through :func:`berichten_ontvangen`,
-which does the same per message but stores a batch's raw rows together first (while the first
-message is checked), checks the next message while the current one is processed, and lets apps
-do their after-commit work once per batch; :func:`bericht_ontvangen` is a batch of one (whose
-check overlaps the storing of its raw row).
+which stores a batch's raw rows together first (while the first message is checked), checks
+the next message while the current one is processed, and lets apps do their after-commit work
+once per batch. When a handler has a batch (:class:`iwmo_jw.routering.Partij`: declaraties for
+the 323), steps 2 and 3 of the whole batch share one transaction: each message's outcome is
+recorded in turn and offered to its handler's batch, which stores what it took together at
+the end (one insert for 25 declarations instead of 25); what it did not take is handled one
+by one after the commit; when anything in the batch raises, its transaction is rolled back
+and every message of it is processed one by one as without batches (a crash leaves the batch
+``ontvangen``, for :func:`berichten_verwerken`). :func:`bericht_ontvangen` is a batch of one
+(whose check overlaps the storing of its raw row), processed on its own.
 
 Call these services outside an outer transaction: inside one, step 1 cannot commit on its
 own. Never log message content: log lines carry the message's uuid and type only.
@@ -28,7 +34,7 @@ own. Never log message content: log lines carry the message's uuid and type only
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,8 +49,16 @@ from iwmo_jw.codec import Validatieresultaat, valideer
 from iwmo_jw.constants import BerichtStandaard, BerichtStatus, Kanaal
 from iwmo_jw.invoer import Invoer, lees_begrensd, max_grootte
 from iwmo_jw.models import InkomendBericht
-from iwmo_jw.routering import geregistreerd, handler_voor, partijcontexten
-from iwmo_jw.services._basis import inkomend_status, inkomend_vergrendelen
+from iwmo_jw.routering import (
+    Partij,
+    Partijfabriek,
+    geregistreerd,
+    handler_voor,
+    partij_voor,
+    partijcontexten,
+    partijen_geregistreerd,
+)
+from iwmo_jw.services._basis import inkomend_status, inkomend_vergrendelen, inkomend_verwerkt
 from iwmo_jw.services.beoordelen import (
     _beoordelen,
     _ruw_bericht,
@@ -136,11 +150,12 @@ def berichten_ontvangen(
     Per batch of ``partij`` messages (or :data:`PARTIJ_BYTES`): the earlier arrivals of the
     same bytes are found in one query, and the new messages' raw rows stored in one
     transaction of their own, before any check's outcome is recorded (the first check runs
-    meanwhile); then each message's outcome is recorded and it is handled in its own
-    transaction, as by :func:`bericht_ontvangen`, inside the batch
-    contexts apps registered (:func:`iwmo_jw.routering.register_partijcontext`), so what an
-    app does after each commit can be done once per batch. The same bytes twice in a batch
-    are stored once; the second gets the first's outcome (``nieuw`` False).
+    meanwhile); then, inside the batch contexts apps registered
+    (:func:`iwmo_jw.routering.register_partijcontext`, so what an app does after each commit
+    can be done once per batch), the messages are recorded and handled: in one transaction
+    with the batches of their handlers when a handler has one (see the module docstring),
+    else each in its own transaction, as by :func:`bericht_ontvangen`. The same bytes twice
+    in a batch are stored once; the second gets the first's outcome (``nieuw`` False).
 
     When a message's check or handling raises (not a handler's failure, which is recorded),
     the exception ends the call; that message and the rest of its batch stay stored as
@@ -199,6 +214,7 @@ def _partij_ontvangen(
             if (nieuw.get(sleutel) or eerder[sleutel]).status == BerichtStatus.ONTVANGEN:
                 te_controleren.append(i)
     controles: dict[int, Future[Validatieresultaat | None]] = {}
+    gevraagd: dict[int, Future[Validatieresultaat | None]] = {}
     ingediend = 0
 
     def vooruit() -> None:
@@ -211,28 +227,136 @@ def _partij_ontvangen(
             controles[i] = _controleur().submit(_valideren, invoer)
             ingediend += 1
 
+    def resultaat_van(i: int) -> Validatieresultaat | None:
+        """The check of message ``i`` (waiting for it); asking for it first starts the next."""
+        if i in controles:
+            vooruit()
+            gevraagd[i] = controles.pop(i)
+        return gevraagd[i].result()
+
     vooruit()
     if nieuw:
         _ruwe_berichten_vastleggen(list(nieuw.values()))
-    uitkomsten: list[Ontvangst | OSError] = []
-    klaar: dict[tuple[str, int], InkomendBericht] = {}
+    berichten = _Berichten(
+        gelezen=gelezen,
+        nieuw=nieuw,
+        eerder=eerder,
+        te_controleren=frozenset(te_controleren),
+        resultaat_van=resultaat_van,
+    )
     with partijcontexten():
-        for i, (_, invoer) in enumerate(gelezen):
+        if len(te_controleren) > 1 and partijen_geregistreerd():
+            uitkomsten = _in_een_transactie(berichten)
+            if uitkomsten is not None:
+                return uitkomsten
+        return _een_voor_een(berichten)
+
+
+@dataclass(frozen=True, slots=True)
+class _Berichten:
+    """A batch's messages as :func:`_partij_ontvangen` read and stored them: per input its
+    bytes or its error (``gelezen``), the new rows and the earlier arrivals per (sha256,
+    size), which inputs need a check, and the check of each."""
+
+    gelezen: list[tuple[Aanlevering, Invoer | OSError]]
+    nieuw: dict[tuple[str, int], InkomendBericht]
+    eerder: dict[tuple[str, int], InkomendBericht]
+    te_controleren: frozenset[int]
+    resultaat_van: Callable[[int], Validatieresultaat | None]
+
+    def rij(self, sleutel: tuple[str, int]) -> InkomendBericht:
+        return self.nieuw.get(sleutel) or self.eerder[sleutel]
+
+    def uitkomsten(
+        self, klaar: dict[tuple[str, int], InkomendBericht]
+    ) -> list[Ontvangst | OSError]:
+        """Per input, in order: its error, or its message as ``klaar`` holds it (not new when
+        the same bytes came earlier, in this batch or before)."""
+        uitkomsten: list[Ontvangst | OSError] = []
+        gezien: set[tuple[str, int]] = set()
+        for _, invoer in self.gelezen:
             if not isinstance(invoer, Invoer):
                 uitkomsten.append(invoer)
                 continue
             sleutel = (invoer.sha256, invoer.grootte)
-            if sleutel in klaar:  # the same bytes earlier in this batch
-                uitkomsten.append(Ontvangst(klaar[sleutel], nieuw=False))
-                continue
-            bericht = nieuw.get(sleutel) or eerder[sleutel]
-            if i in controles:
-                vooruit()
-                resultaat = controles.pop(i).result()
-                bericht = _beoordelen_en_routeren(bericht.pk, invoer, resultaat)
-            klaar[sleutel] = bericht
-            uitkomsten.append(Ontvangst(bericht, nieuw=sleutel in nieuw))
-    return uitkomsten
+            uitkomsten.append(
+                Ontvangst(klaar[sleutel], nieuw=sleutel in self.nieuw and sleutel not in gezien)
+            )
+            gezien.add(sleutel)
+        return uitkomsten
+
+
+def _een_voor_een(berichten: _Berichten) -> list[Ontvangst | OSError]:
+    """Each message of the batch checked and handled in a transaction of its own."""
+    klaar: dict[tuple[str, int], InkomendBericht] = {}
+    for i, (_, invoer) in enumerate(berichten.gelezen):
+        if not isinstance(invoer, Invoer):
+            continue
+        sleutel = (invoer.sha256, invoer.grootte)
+        if sleutel in klaar:  # the same bytes earlier in this batch
+            continue
+        bericht = berichten.rij(sleutel)
+        if i in berichten.te_controleren:
+            bericht = _beoordelen_en_routeren(bericht.pk, invoer, berichten.resultaat_van(i))
+        klaar[sleutel] = bericht
+    return berichten.uitkomsten(klaar)
+
+
+def _in_een_transactie(berichten: _Berichten) -> list[Ontvangst | OSError] | None:
+    """The batch in one transaction: each message's check recorded in turn and, when
+    accepted, offered to its handler's batch (:class:`iwmo_jw.routering.Partij`), which
+    stores what it took at the end; those messages are marked processed together. Messages
+    accepted but not taken are handled one by one after the commit. When anything raises,
+    the transaction is rolled back and None returned: the caller then handles every message
+    one by one, as without batches (the checks are kept)."""
+    klaar: dict[tuple[str, int], InkomendBericht] = {}
+    genomen: list[InkomendBericht] = []
+    later: list[tuple[tuple[str, int], InkomendBericht, Validatieresultaat]] = []
+    try:
+        with transaction.atomic():
+            partijen: dict[Partijfabriek, Partij] = {}
+            for i, (_, invoer) in enumerate(berichten.gelezen):
+                if not isinstance(invoer, Invoer):
+                    continue
+                sleutel = (invoer.sha256, invoer.grootte)
+                if sleutel in klaar:
+                    continue
+                bericht = berichten.rij(sleutel)
+                if i in berichten.te_controleren:
+                    resultaat = berichten.resultaat_van(i)
+                    bericht = _beoordelen(bericht.pk, invoer, resultaat)
+                    if (
+                        bericht.status == BerichtStatus.WACHT_OP_VERWERKING
+                        and resultaat is not None
+                        and handler_voor(bericht.standaard, bericht.berichttype) is not None
+                    ):
+                        fabriek = partij_voor(bericht.standaard, bericht.berichttype)
+                        partij = None
+                        if fabriek is not None:
+                            partij = partijen.get(fabriek)
+                            if partij is None:
+                                partij = partijen[fabriek] = fabriek()
+                        if partij is not None and partij.toevoegen(bericht, resultaat):
+                            genomen.append(bericht)
+                        else:
+                            later.append((sleutel, bericht, resultaat))
+                klaar[sleutel] = bericht
+            for partij in partijen.values():
+                partij.afronden()
+            inkomend_verwerkt(genomen)
+    except Exception as exc:
+        # Only the type: an exception's text may quote message content.
+        logger.warning(
+            "Een partij van %d berichten is teruggedraaid (%s); ze worden één voor één verwerkt.",
+            len(berichten.gelezen),
+            type(exc).__name__,
+        )
+        return None
+    for bericht in genomen:
+        _verwerkt_loggen(bericht)
+    for sleutel, bericht, resultaat in later:
+        klaar[sleutel] = _verwerken(bericht.pk, resultaat)
+    return berichten.uitkomsten(klaar)
 
 
 _CONTROLEUR: ThreadPoolExecutor | None = None
@@ -292,16 +416,16 @@ def _foutomschrijving(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def _verwerken(pk: int) -> InkomendBericht:
+def _verwerken(pk: int, resultaat: Validatieresultaat | None = None) -> InkomendBericht:
     """Hand the waiting message ``pk`` to its handler, if one is registered (a transaction of
-    its own)."""
+    its own). ``resultaat``: its check, when in hand (else the stored copy is checked)."""
     with transaction.atomic():
         bericht = inkomend_vergrendelen(pk)
         if bericht.status != BerichtStatus.WACHT_OP_VERWERKING:
             return bericht
         if handler_voor(bericht.standaard, bericht.berichttype) is None:
             return bericht
-        bericht = _handler_uitvoeren(bericht, None)
+        bericht = _handler_uitvoeren(bericht, resultaat)
     _verwerkt_loggen(bericht)
     return bericht
 

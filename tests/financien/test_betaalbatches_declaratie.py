@@ -12,8 +12,13 @@ import pytest
 from financien import selectors, services
 from financien.constants import BoekingSoort
 from financien.models import Reservering
-from financien.services.declaratieboekingen import Realisatiedeel, declaratie_boeken
-from kern.exceptions import DomeinFout
+from financien.services.declaratieboekingen import (
+    Declaratieverzoek,
+    Realisatiedeel,
+    declaratie_boeken,
+    declaraties_boeken,
+)
+from kern.exceptions import Conflict, DomeinFout
 from tests.financien.batchscene import aanbieder_saldi, reserveer
 from tests.financien.conftest import D
 
@@ -150,3 +155,68 @@ def test_een_toewijzing_zonder_reservering_krijgt_die_op_de_budgetpost_van_de_aa
             idempotentiesleutel="declaratie-m",
         )
     assert fout.value.code == "geen_budgetpost"
+
+
+def test_veel_declaraties_in_een_keer_boeken_als_een_voor_een(
+    amsterdam, budgetpost, budgetpost_2027, aanbieder, scene, django_assert_max_num_queries
+):
+    """``declaraties_boeken`` books many declarations as ``declaratie_boeken`` would one after
+    the other, in one set of queries: each its own transfers, the reservation they share
+    changed by both in order (the second credits what the first realised), a key twice
+    booked once, and the same call again answered from the ledger."""
+    verzoeken = [
+        Declaratieverzoek(
+            gemeente_id=amsterdam.pk,
+            bron_id="declaratie-a",
+            delen=[
+                Realisatiedeel("toewijzing-t", 2026, D("800.00"), aanbieder.pk),
+                Realisatiedeel("toewijzing-t", 2027, D("300.00"), aanbieder.pk),
+            ],
+            idempotentiesleutel="declaratie-a",
+        ),
+        Declaratieverzoek(
+            gemeente_id=amsterdam.pk,
+            bron_id="declaratie-b",
+            delen=[Realisatiedeel("toewijzing-t", 2026, D("-200.00"), aanbieder.pk)],
+            idempotentiesleutel="declaratie-b",
+        ),
+        Declaratieverzoek(
+            gemeente_id=amsterdam.pk,
+            bron_id="declaratie-a",
+            delen=[
+                Realisatiedeel("toewijzing-t", 2026, D("800.00"), aanbieder.pk),
+                Realisatiedeel("toewijzing-t", 2027, D("300.00"), aanbieder.pk),
+            ],
+            idempotentiesleutel="declaratie-a",
+        ),
+    ]
+    with django_assert_max_num_queries(30):
+        a, b, a_weer = declaraties_boeken(door=None, verzoeken=verzoeken)
+    assert a.realisatie.bedrag == D("1100.00") and a.creditering is None
+    assert b.realisatie is None and b.creditering.bedrag == D("200.00")
+    assert a_weer == a
+    reservering = Reservering.objects.get(bron_id="toewijzing-t", jaar=2026)
+    assert (reservering.bedrag, reservering.gerealiseerd_bedrag, reservering.open_bedrag) == (
+        D("5000.00"),
+        D("600.00"),
+        D("4400.00"),
+    )
+    assert aanbieder_saldi(budgetpost, aanbieder) == (D("600.00"), D("0.00"))
+    assert aanbieder_saldi(budgetpost_2027, aanbieder) == (D("300.00"), D("0.00"))
+    assert selectors.grootboek_controleren() == []
+    # Again: the stored transfers, nothing booked twice; another request under a used key
+    # is refused.
+    assert declaraties_boeken(door=None, verzoeken=verzoeken[:2]) == [a, b]
+    assert aanbieder_saldi(budgetpost, aanbieder) == (D("600.00"), D("0.00"))
+    with pytest.raises(Conflict):
+        declaraties_boeken(
+            door=None,
+            verzoeken=[
+                Declaratieverzoek(
+                    gemeente_id=amsterdam.pk,
+                    bron_id="declaratie-b",
+                    delen=[Realisatiedeel("toewijzing-t", 2026, D("-100.00"), aanbieder.pk)],
+                    idempotentiesleutel="declaratie-b",
+                )
+            ],
+        )

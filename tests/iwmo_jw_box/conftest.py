@@ -116,12 +116,16 @@ def moment(dag: date, uur: int = 10) -> datetime:
 
 @pytest.fixture(autouse=True)
 def lege_routering() -> Iterator[None]:
-    """Every test starts with no handlers registered and leaves none behind."""
-    bewaard = dict(routering._HANDLERS)
+    """Every test starts with no handlers (nor their batches) registered and leaves none
+    behind."""
+    bewaard, partijen = dict(routering._HANDLERS), dict(routering._PARTIJEN)
     routering._HANDLERS.clear()
+    routering._PARTIJEN.clear()
     yield
     routering._HANDLERS.clear()
     routering._HANDLERS.update(bewaard)
+    routering._PARTIJEN.clear()
+    routering._PARTIJEN.update(partijen)
 
 
 @pytest.fixture

@@ -256,3 +256,77 @@ def test_de_eerste_controle_loopt_terwijl_de_ruwe_berichten_worden_bewaard(dieme
     assert list(
         uitkomst.bericht.statuswijzigingen.order_by("pk").values_list("naar_status", flat=True)
     ) == [BerichtStatus.ONTVANGEN, BerichtStatus.WACHT_OP_VERWERKING]
+
+
+class _Verzamelpartij:
+    """A handler's batch that takes the messages with an even number and fails at the end
+    when told to."""
+
+    genomen: list[str] = []
+    afgerond: list[list[str]] = []
+    falen = False
+
+    def toevoegen(self, bericht: InkomendBericht, resultaat) -> bool:
+        assert bericht.status == BerichtStatus.WACHT_OP_VERWERKING
+        assert resultaat.bericht is not None
+        if int(bericht.identificatie[1:]) % 2:
+            return False
+        self.genomen.append(bericht.identificatie)
+        return True
+
+    def afronden(self) -> None:
+        if self.falen:
+            raise RuntimeError("afronden mislukt")
+        self.afgerond.append(list(self.genomen))
+
+
+@pytest.fixture
+def verzamelpartij() -> Iterator[tuple[type[_Verzamelpartij], list[str]]]:
+    behandeld: list[str] = []
+    _Verzamelpartij.genomen, _Verzamelpartij.afgerond, _Verzamelpartij.falen = [], [], False
+
+    def verwerker(b: InkomendBericht, resultaat) -> None:
+        behandeld.append(b.identificatie)
+
+    register_handler(soort("JW323"), verwerker, partij=_Verzamelpartij)
+    yield _Verzamelpartij, behandeld
+
+
+def test_de_partij_van_een_verwerker_neemt_berichten_samen_en_laat_de_rest_erna(
+    diemen, verzamelpartij
+):
+    partij, behandeld = verzamelpartij
+    uitkomsten = list(berichten_ontvangen(berichten=_aanleveringen(*(_jw323(n) for n in range(5)))))
+    # The batch took the even ones and stored them once; the handler got the others, after.
+    assert partij.afgerond == [["P0000", "P0002", "P0004"]]
+    assert behandeld == ["P0001", "P0003"]
+    assert [u.bericht.identificatie for u in uitkomsten] == [f"P{n:04d}" for n in range(5)]
+    for u in uitkomsten:
+        assert isinstance(u, Ontvangst) and u.nieuw
+        assert u.bericht.status == BerichtStatus.VERWERKT
+        assert list(
+            u.bericht.statuswijzigingen.order_by("pk").values_list("naar_status", flat=True)
+        ) == [BerichtStatus.ONTVANGEN, BerichtStatus.WACHT_OP_VERWERKING, BerichtStatus.VERWERKT]
+    # A batch of one is handled as before: no batch.
+    partij.afgerond.clear()
+    assert bericht_ontvangen(data=_jw323(10), ontvangen_op=OP).bericht.status == (
+        BerichtStatus.VERWERKT
+    )
+    assert partij.afgerond == [] and behandeld[-1] == "P0010"
+
+
+def test_een_partij_die_faalt_wordt_teruggedraaid_en_dan_een_voor_een_verwerkt(
+    diemen, verzamelpartij
+):
+    partij, behandeld = verzamelpartij
+    partij.falen = True
+    uitkomsten = list(berichten_ontvangen(berichten=_aanleveringen(*(_jw323(n) for n in range(3)))))
+    assert partij.afgerond == []
+    assert behandeld == ["P0000", "P0001", "P0002"]
+    for u in uitkomsten:
+        assert isinstance(u, Ontvangst)
+        assert u.bericht.status == BerichtStatus.VERWERKT
+        # The rolled-back batch left no history rows: each message has one of its own.
+        assert list(
+            u.bericht.statuswijzigingen.order_by("pk").values_list("naar_status", flat=True)
+        ) == [BerichtStatus.ONTVANGEN, BerichtStatus.WACHT_OP_VERWERKING, BerichtStatus.VERWERKT]
