@@ -67,6 +67,24 @@ _INKOMEND_VERGRENDELD = VasteQuery(
 )
 
 
+#: The messages of a batch, locked together (as :func:`inkomend_vergrendelen` one).
+_INKOMENDE_VERGRENDELD = VasteQuery(
+    lambda pks: (
+        InkomendBericht.objects.select_for_update(of=("self",))
+        .select_related("gemeente")
+        .defer("inhoud")
+        .filter(pk__any=pks)
+        .order_by("pk")
+    )
+)
+
+
+def inkomende_vergrendelen(pks: Sequence[int]) -> dict[int, InkomendBericht]:
+    """Lock many inbound messages in one query (in pk order), read as
+    :func:`inkomend_vergrendelen` reads one."""
+    return {b.pk: b for b in _INKOMENDE_VERGRENDELD(pks=sorted(set(pks)))}
+
+
 def gemeente_met_code(code: str) -> Gemeente | None:
     """The gemeente with this CBS code (unique), or None."""
     return _GEMEENTE.eerste(code=code)
@@ -93,6 +111,20 @@ def inkomend_status(
 ) -> None:
     """Move ``bericht`` to ``naar`` (allowed transitions only) and write the history row.
     The caller saves the message. (A new message's first row: :func:`inkomend_ontvangen`.)"""
+    inkomend_statuswijziging(bericht, naar, toelichting=toelichting, door=door).save(
+        force_insert=True
+    )
+
+
+def inkomend_statuswijziging(
+    bericht: InkomendBericht,
+    naar: str,
+    *,
+    toelichting: str = "",
+    door: Gebruiker | None = None,
+) -> InkomendBerichtStatusWijziging:
+    """:func:`inkomend_status` without saving the history row (for a caller that writes
+    many together)."""
     van = bericht.status
     if naar not in INKOMEND_TRANSITIES[van]:
         raise DomeinFout(
@@ -101,7 +133,7 @@ def inkomend_status(
             code="statusovergang_niet_toegestaan",
         )
     bericht.status = naar
-    InkomendBerichtStatusWijziging.objects.create(
+    return InkomendBerichtStatusWijziging(
         bericht=bericht, van_status=van, naar_status=naar, toelichting=toelichting[:255], door=door
     )
 
@@ -112,21 +144,8 @@ def inkomend_verwerkt(berichten: Sequence[InkomendBericht]) -> None:
     if not berichten:
         return
     nu = timezone.now()
-    wijzigingen = []
+    wijzigingen = [inkomend_statuswijziging(b, BerichtStatus.VERWERKT) for b in berichten]
     for bericht in berichten:
-        van = bericht.status
-        if BerichtStatus.VERWERKT not in INKOMEND_TRANSITIES[van]:
-            raise DomeinFout(
-                f"Een bericht met status {BerichtStatus(van).label.lower()} kan niet naar "
-                f"{BerichtStatus.VERWERKT.label.lower()}.",
-                code="statusovergang_niet_toegestaan",
-            )
-        wijzigingen.append(
-            InkomendBerichtStatusWijziging(
-                bericht=bericht, van_status=van, naar_status=BerichtStatus.VERWERKT
-            )
-        )
-        bericht.status = BerichtStatus.VERWERKT
         bericht.verwerkt_op = nu
         bericht.verwerking_fout = ""
     InkomendBerichtStatusWijziging.objects.bulk_create(wijzigingen)

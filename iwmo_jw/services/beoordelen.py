@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,18 +30,27 @@ from iwmo_jw.constants import (
     BerichtStatus,
 )
 from iwmo_jw.invoer import Invoer
-from iwmo_jw.models import InkomendBericht, Termijn, UitgaandBericht
+from iwmo_jw.models import (
+    InkomendBericht,
+    InkomendBerichtStatusWijziging,
+    Termijn,
+    UitgaandBericht,
+)
 from iwmo_jw.partijen import RETOUR_OP, is_inkomend, partijen
 from iwmo_jw.services._basis import (
     gemeente_met_code,
     inkomend_ontvangen,
     inkomend_status,
+    inkomend_statuswijziging,
     inkomend_vergrendelen,
+    inkomende_vergrendelen,
     kort,
     meldingen_als_json,
     samenvatting,
 )
 from iwmo_jw.termijnen import termijnen_voor
+from kern.bijwerken import per_pk_bijwerken
+from kern.models import Gemeente
 from kern.vaste_query import VasteQuery
 
 logger = logging.getLogger(__name__)
@@ -205,7 +215,10 @@ def _uitkomst_bepalen(
     invoer: Invoer,
     resultaat: Validatieresultaat | None,
     kop: Kop | None,
+    gemeenten: dict[str, Gemeente | None] | None = None,
 ) -> _Uitkomst:
+    """The outcome of a message's check. ``gemeenten``: gemeenten looked up before in this
+    transaction, by code (filled as they are looked up)."""
     if invoer.te_groot:
         return _weigering("te_groot", [invoer.te_groot_melding()])
     if resultaat is None or kop is None:
@@ -226,7 +239,12 @@ def _uitkomst_bepalen(
                 )
             ],
         )
-    gemeente = gemeente_met_code(bericht.gemeentecode)
+    if gemeenten is None:
+        gemeente = gemeente_met_code(bericht.gemeentecode)
+    else:
+        if bericht.gemeentecode not in gemeenten:
+            gemeenten[bericht.gemeentecode] = gemeente_met_code(bericht.gemeentecode)
+        gemeente = gemeenten[bericht.gemeentecode]
     bericht.gemeente = gemeente
     if gemeente is None:
         return _weigering(
@@ -314,7 +332,8 @@ def _uitkomst_bepalen(
     )
 
 
-def _uitkomst_vastleggen(bericht: InkomendBericht, uitkomst: _Uitkomst) -> None:
+def _uitkomst_toepassen(bericht: InkomendBericht, uitkomst: _Uitkomst) -> None:
+    """The outcome's fields on the message, in memory (the status: the caller)."""
     bericht.uitkomst_code = uitkomst.code
     bericht.uitkomst_melding = uitkomst.melding
     bericht.bevindingen = meldingen_als_json(uitkomst.bevindingen)
@@ -323,39 +342,121 @@ def _uitkomst_vastleggen(bericht: InkomendBericht, uitkomst: _Uitkomst) -> None:
     bericht.retourcode = uitkomst.retourcode
     bericht.origineel = uitkomst.origineel
     bericht.beoordeeld_op = timezone.now()
+
+
+def _uitkomst_vastleggen(bericht: InkomendBericht, uitkomst: _Uitkomst) -> None:
+    _uitkomst_toepassen(bericht, uitkomst)
     inkomend_status(bericht, uitkomst.status, toelichting=uitkomst.code)
     bericht.save(update_fields=_BEOORDELING_VELDEN)
 
 
 def _na_aanvaarding(bericht: InkomendBericht, uitkomst: _Uitkomst) -> None:
     """Deadlines of an accepted message; an inbound retour is linked to what it answers."""
-    deadlines = termijnen_voor(
-        bericht.berichttype,
-        timezone.localdate(bericht.ontvangen_op),
-        alleen_eerste=uitkomst.niveau == 2,
+    termijnen = _termijnen(bericht, uitkomst)
+    if termijnen:
+        Termijn.objects.bulk_create(termijnen)
+    if _heen_koppelen(bericht):
+        bericht.save(update_fields=["antwoord_op"])
+
+
+def _termijnen(bericht: InkomendBericht, uitkomst: _Uitkomst) -> list[Termijn]:
+    """The deadlines of an accepted message, not saved."""
+    return [
+        Termijn(
+            bericht=bericht,
+            soort=d.soort,
+            werkdagen=d.werkdagen,
+            begindatum=d.begindatum,
+            uiterste_datum=d.uiterste_datum,
+        )
+        for d in termijnen_voor(
+            bericht.berichttype,
+            timezone.localdate(bericht.ontvangen_op),
+            alleen_eerste=uitkomst.niveau == 2,
+        )
+    ]
+
+
+def _heen_koppelen(bericht: InkomendBericht) -> bool:
+    """Link an inbound retour to the outbound message it answers (not saved); whether it
+    found one."""
+    if not bericht.identificatie_heen:
+        return False
+    heen = (
+        UitgaandBericht.objects.defer("inhoud")
+        .filter(
+            standaard=bericht.standaard,
+            berichttype=RETOUR_OP.get(bericht.berichttype, bericht.berichttype),
+            afzender=bericht.ontvanger,
+            identificatie=bericht.identificatie_heen,
+        )
+        .first()
     )
-    if deadlines:
-        Termijn.objects.bulk_create(
-            Termijn(
-                bericht=bericht,
-                soort=d.soort,
-                werkdagen=d.werkdagen,
-                begindatum=d.begindatum,
-                uiterste_datum=d.uiterste_datum,
-            )
-            for d in deadlines
+    if heen is None:
+        return False
+    bericht.antwoord_op = heen
+    return True
+
+
+class _DubbeleIdentiteit(Exception):
+    """Two messages of one batch accepted under one identity: the batch is processed one by
+    one instead, where the second is refused (TR056)."""
+
+
+class Partijbeoordeling:
+    """Step 2 for the messages of a batch processed in one transaction
+    (:mod:`iwmo_jw.services.ontvangen`): they are locked in one query, each outcome is decided
+    as its check comes (as :func:`_beoordelen` decides it; gemeenten looked up once per
+    code) and applied in memory, and :meth:`vastleggen` writes all of them together (one
+    update of the messages, one insert of history rows, one of deadlines). Two messages of
+    the batch under one identity make it raise :class:`_DubbeleIdentiteit` (the batch is then
+    processed one by one); a concurrent transaction that accepts the same identity makes
+    :meth:`vastleggen` fail on the unique constraint, with the same result."""
+
+    def __init__(self, pks: Sequence[int]) -> None:
+        self._berichten = inkomende_vergrendelen(pks)
+        self._gemeenten: dict[str, Gemeente | None] = {}
+        self._identiteiten: set[tuple[str, int | None, str]] = set()
+        self._beoordeeld: list[InkomendBericht] = []
+        self._wijzigingen: list[InkomendBerichtStatusWijziging] = []
+        self._termijnen: list[Termijn] = []
+
+    def beoordelen(
+        self, pk: int, invoer: Invoer, resultaat: Validatieresultaat | None
+    ) -> InkomendBericht:
+        """Decide and apply the outcome of message ``pk`` (locked by the constructor)."""
+        bericht = self._berichten[pk]
+        if bericht.status != BerichtStatus.ONTVANGEN:
+            return bericht  # checked meanwhile by a concurrent arrival
+        kop = resultaat.kop if resultaat is not None else None
+        if kop is not None:
+            _kop_overnemen(bericht, kop)
+        uitkomst = _uitkomst_bepalen(bericht, invoer, resultaat, kop, self._gemeenten)
+        if uitkomst.status == BerichtStatus.WACHT_OP_VERWERKING:
+            identiteit = (bericht.afzender, bericht.berichtcode, bericht.identificatie)
+            if identiteit in self._identiteiten:
+                raise _DubbeleIdentiteit
+            self._identiteiten.add(identiteit)
+            self._termijnen += _termijnen(bericht, uitkomst)
+            _heen_koppelen(bericht)
+        _uitkomst_toepassen(bericht, uitkomst)
+        self._wijzigingen.append(
+            inkomend_statuswijziging(bericht, uitkomst.status, toelichting=uitkomst.code)
         )
-    if bericht.identificatie_heen:
-        heen = (
-            UitgaandBericht.objects.defer("inhoud")
-            .filter(
-                standaard=bericht.standaard,
-                berichttype=RETOUR_OP.get(bericht.berichttype, bericht.berichttype),
-                afzender=bericht.ontvanger,
-                identificatie=bericht.identificatie_heen,
-            )
-            .first()
+        self._beoordeeld.append(bericht)
+        logger.info(
+            "Inkomend bericht %s (%s) beoordeeld: %s",
+            bericht.uuid,
+            bericht.berichtnaam or "onbekend",
+            bericht.uitkomst_code,
         )
-        if heen is not None:
-            bericht.antwoord_op = heen
-            bericht.save(update_fields=["antwoord_op"])
+        return bericht
+
+    def vastleggen(self) -> None:
+        """Write what :meth:`beoordelen` decided, in three statements."""
+        if not self._beoordeeld:
+            return
+        per_pk_bijwerken(self._beoordeeld, _BEOORDELING_VELDEN)
+        InkomendBerichtStatusWijziging.objects.bulk_create(self._wijzigingen)
+        Termijn.objects.bulk_create(self._termijnen)
+        self._beoordeeld, self._wijzigingen, self._termijnen = [], [], []

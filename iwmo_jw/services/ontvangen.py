@@ -60,6 +60,7 @@ from iwmo_jw.routering import (
 )
 from iwmo_jw.services._basis import inkomend_status, inkomend_vergrendelen, inkomend_verwerkt
 from iwmo_jw.services.beoordelen import (
+    Partijbeoordeling,
     _beoordelen,
     _ruw_bericht,
     _ruwe_berichten_vastleggen,
@@ -267,6 +268,14 @@ class _Berichten:
     def rij(self, sleutel: tuple[str, int]) -> InkomendBericht:
         return self.nieuw.get(sleutel) or self.eerder[sleutel]
 
+    def te_controleren_sleutels(self) -> list[tuple[str, int]]:
+        sleutels = []
+        for i in sorted(self.te_controleren):
+            invoer = self.gelezen[i][1]
+            assert isinstance(invoer, Invoer)
+            sleutels.append((invoer.sha256, invoer.grootte))
+        return sleutels
+
     def uitkomsten(
         self, klaar: dict[tuple[str, int], InkomendBericht]
     ) -> list[Ontvangst | OSError]:
@@ -303,8 +312,10 @@ def _een_voor_een(berichten: _Berichten) -> list[Ontvangst | OSError]:
 
 
 def _in_een_transactie(berichten: _Berichten) -> list[Ontvangst | OSError] | None:
-    """The batch in one transaction: each message's check recorded in turn and, when
-    accepted, offered to its handler's batch (:class:`iwmo_jw.routering.Partij`), which
+    """The batch in one transaction: the messages locked together, each message's check
+    outcome decided in turn (:class:`~iwmo_jw.services.beoordelen.Partijbeoordeling`, written
+    for all of them before the handlers' batches store theirs) and, when accepted, offered to
+    its handler's batch (:class:`iwmo_jw.routering.Partij`), which
     stores what it took at the end; those messages are marked processed together. Messages
     accepted but not taken are handled one by one after the commit. When anything raises,
     the transaction is rolled back and None returned: the caller then handles every message
@@ -314,6 +325,9 @@ def _in_een_transactie(berichten: _Berichten) -> list[Ontvangst | OSError] | Non
     later: list[tuple[tuple[str, int], InkomendBericht, Validatieresultaat]] = []
     try:
         with transaction.atomic():
+            beoordeling = Partijbeoordeling(
+                [berichten.rij(sleutel).pk for sleutel in berichten.te_controleren_sleutels()]
+            )
             partijen: dict[Partijfabriek, Partij] = {}
             for i, (_, invoer) in enumerate(berichten.gelezen):
                 if not isinstance(invoer, Invoer):
@@ -324,7 +338,7 @@ def _in_een_transactie(berichten: _Berichten) -> list[Ontvangst | OSError] | Non
                 bericht = berichten.rij(sleutel)
                 if i in berichten.te_controleren:
                     resultaat = berichten.resultaat_van(i)
-                    bericht = _beoordelen(bericht.pk, invoer, resultaat)
+                    bericht = beoordeling.beoordelen(bericht.pk, invoer, resultaat)
                     if (
                         bericht.status == BerichtStatus.WACHT_OP_VERWERKING
                         and resultaat is not None
@@ -341,6 +355,7 @@ def _in_een_transactie(berichten: _Berichten) -> list[Ontvangst | OSError] | Non
                         else:
                             later.append((sleutel, bericht, resultaat))
                 klaar[sleutel] = bericht
+            beoordeling.vastleggen()
             for partij in partijen.values():
                 partij.afronden()
             inkomend_verwerkt(genomen)

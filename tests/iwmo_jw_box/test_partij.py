@@ -330,3 +330,21 @@ def test_een_partij_die_faalt_wordt_teruggedraaid_en_dan_een_voor_een_verwerkt(
         assert list(
             u.bericht.statuswijzigingen.order_by("pk").values_list("naar_status", flat=True)
         ) == [BerichtStatus.ONTVANGEN, BerichtStatus.WACHT_OP_VERWERKING, BerichtStatus.VERWERKT]
+
+
+def test_twee_berichten_onder_een_identiteit_in_een_partij_gaan_een_voor_een(
+    diemen, verzamelpartij
+):
+    """Two messages of one batch under one identity (other bytes): the batch does not decide
+    between them; it is processed one by one, where the first is accepted and the second
+    refused (TR056), as in separate deliveries."""
+    partij, behandeld = verzamelpartij
+    eerste = _jw323(2)
+    tweede = bericht("JW323", identificatie="P0002", dagtekening="2026-05-05")
+    assert eerste != tweede
+    uitkomsten = list(berichten_ontvangen(berichten=_aanleveringen(eerste, tweede, _jw323(4))))
+    assert partij.afgerond == []
+    statussen = [u.bericht.status for u in uitkomsten if isinstance(u, Ontvangst)]
+    assert statussen == [BerichtStatus.VERWERKT, BerichtStatus.GEWEIGERD, BerichtStatus.VERWERKT]
+    assert uitkomsten[1].bericht.uitkomst_code == "identificatie_niet_uniek"
+    assert behandeld == ["P0002", "P0004"]
