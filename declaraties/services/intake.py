@@ -56,7 +56,13 @@ from declaraties.constants import (
     Kanaal,
     PrestatieStatus,
 )
-from declaraties.laden import OPEN_GOEDGEKEURD, context_laden, debetten_met_referentie
+from declaraties.laden import (
+    OPEN_GOEDGEKEURD,
+    Contextverzoek,
+    Geladen,
+    context_laden,
+    contexten_laden,
+)
 from declaraties.models import (
     Beoordelingsinstelling,
     Declaratie,
@@ -171,11 +177,18 @@ _BEOORDELINGSINSTELLING = VasteQuery(
         gemeente_id=gemeente_id, wet=wet
     ).order_by("pk")[:1]
 )
-#: The approved debits a message's approved credits undo.
+#: The approved debits the approved credits of declarations undo: of their providers, with
+#: their ReferentieNummers, in their wets (each row names its provider and wet).
 _GECREDITEERDE_DEBETTEN = VasteQuery(
-    lambda zorgaanbieder_id, wet, referenties: debetten_met_referentie(
-        zorgaanbieder_id, wet, referenties, OPEN_GOEDGEKEURD
-    ).only("pk", "referentienummer", "status", "toewijzing_id")
+    lambda zorgaanbieders, wetten, referenties: Prestatie.objects.filter(
+        zorgaanbieder_id__any=zorgaanbieders,
+        declaratie__wet__any=wetten,
+        referentienummer__any=referenties,
+        debet_credit=DebetCredit.DEBET,
+        status__in=OPEN_GOEDGEKEURD,
+    ).values_list(
+        "pk", "zorgaanbieder_id", "declaratie__wet", "referentienummer", "status", "toewijzing_id"
+    )
 )
 
 
@@ -211,6 +224,10 @@ def _prestaties_opslaan(rijen: list[Prestatieregel]) -> None:
                 copy.write_row(waarden(rij))
 
 
+def _ontvangstdatum(ontvangen_op: datetime) -> date:
+    return timezone.localtime(ontvangen_op).date()
+
+
 def _declaratieregel(model: Bericht323, beoordeling: Beoordeling) -> tuple[str, bool]:
     """The declaration-level code of the answer and whether the declaration counts as sent."""
     if beoordeling.header:
@@ -234,8 +251,9 @@ class _Voorbereid:
     #: toewijzing pk -> uuid (financien books against the uuid)
     uuids: dict[int, str]
     aangehouden: int
-    #: the approved debits this declaration's approved credits undo
-    debetten: list[Prestatie]
+    #: the approved debits this declaration's approved credits undo: (pk, status), filled
+    #: by :func:`_credits_koppelen`
+    debetten: list[tuple[int, str]]
     kanaal: str
 
 
@@ -277,23 +295,25 @@ def _voorbereiden(
     ontvangen_op: datetime,
     bericht: InkomendBericht | None = None,
     invoer: Invoer | None = None,
+    geladen: Geladen | None = None,
     instellingen: dict[tuple[int, str], Beoordelingsinstelling | None] | None = None,
 ) -> _Voorbereid:
     """Everything of a declaration that only reads: its context (a fixed number of queries,
-    locking its toewijzingen), the rules, the declaration and its prestaties with their
-    outcome, the lines held for review and the debits its credits undo. The caller holds the
-    provider's lock. ``instellingen``: review settings read before in this transaction, per
-    (gemeente, wet); filled as they are read."""
+    locking its toewijzingen; ``geladen`` when the caller loaded it, with others), the rules,
+    the declaration and its prestaties with their outcome, the lines held for review and the
+    debits its credits undo. The caller holds the provider's lock. ``instellingen``: review
+    settings read before in this transaction, per (gemeente, wet); filled as they are
+    read."""
     wet = _wet(model)
     decl = model.declaratie
-    ontvangstdatum = timezone.localtime(ontvangen_op).date()
-    geladen = context_laden(
-        bericht=model,
-        gemeente=gemeente,
-        zorgaanbieder=zorgaanbieder,
-        wet=wet,
-        ontvangstdatum=ontvangstdatum,
-    )
+    if geladen is None:
+        geladen = context_laden(
+            bericht=model,
+            gemeente=gemeente,
+            zorgaanbieder=zorgaanbieder,
+            wet=wet,
+            ontvangstdatum=_ontvangstdatum(ontvangen_op),
+        )
     beoordeling = beoordelen(model, geladen.context)
     code, geteld = _declaratieregel(model, beoordeling)
     declaratie = _declaratie_opbouwen(
@@ -357,24 +377,6 @@ def _voorbereiden(
         instellingen={} if instellingen is None else instellingen,
     )
 
-    # Approved credits undo their debits: link them (the debits are marked when stored).
-    credits = {
-        r.vorig_referentienummer: r
-        for r in rijen
-        if r.status == PrestatieStatus.TOEGEKEND and r.debet_credit == DebetCredit.CREDIT
-    }
-    debetten = (
-        _GECREDITEERDE_DEBETTEN(
-            zorgaanbieder_id=zorgaanbieder.pk, wet=wet, referenties=sorted(credits)
-        )
-        if credits
-        else []
-    )
-    for debet in debetten:
-        credit = credits[debet.referentienummer]
-        credit.gecrediteerde_prestatie_id = debet.pk
-        if credit.toewijzing_id is None:
-            credit.toewijzing_id = debet.toewijzing_id
     return _Voorbereid(
         model=model,
         declaratie=declaratie,
@@ -382,7 +384,7 @@ def _voorbereiden(
         rijen=rijen,
         uuids={rij.pk: rij.uuid for rij in geladen.toewijzingen.values()},
         aangehouden=aangehouden,
-        debetten=list(debetten),
+        debetten=[],
         kanaal=kanaal,
     )
 
@@ -394,6 +396,7 @@ def _vastleggen(voorbereid: Sequence[_Voorbereid], *, door: Gebruiker | None) ->
     or answered (:func:`_afronden_alle`). One declaration is a batch of one."""
     if not voorbereid:
         return
+    _credits_koppelen(voorbereid)
     Declaratie.objects.bulk_create([v.declaratie for v in voorbereid])
     for v in voorbereid:
         for rij in v.rijen:
@@ -405,16 +408,16 @@ def _vastleggen(voorbereid: Sequence[_Voorbereid], *, door: Gebruiker | None) ->
         PrestatieStatusWijziging.objects.bulk_create(
             [
                 PrestatieStatusWijziging(
-                    prestatie=d,
-                    van_status=d.status,
+                    prestatie_id=pk,
+                    van_status=status,
                     naar_status=PrestatieStatus.GECREDITEERD,
                     reden=f"Gecrediteerd in declaratie {v.declaratie.declaratienummer}.",
                     door=door if door is not None and door.pk else None,
                 )
-                for v, d in gecrediteerd
+                for v, (pk, status) in gecrediteerd
             ]
         )
-        Prestatie.objects.filter(pk__any=[d.pk for _, d in gecrediteerd]).update(
+        Prestatie.objects.filter(pk__any=[pk for _, (pk, _) in gecrediteerd]).update(
             status=PrestatieStatus.GECREDITEERD
         )
 
@@ -460,6 +463,37 @@ def _vastleggen(voorbereid: Sequence[_Voorbereid], *, door: Gebruiker | None) ->
         ],
         door=door,
     )
+
+
+def _credits_koppelen(voorbereid: Sequence[_Voorbereid]) -> None:
+    """Approved credits undo their debits: link each to the approved, not credited debit of
+    its provider and wet with its VorigReferentieNummer (in one query for all declarations;
+    the debits are marked when the declarations are stored)."""
+    per_aanbieder: dict[tuple[int, str], list[tuple[_Voorbereid, dict[str, Prestatieregel]]]] = {}
+    for v in voorbereid:
+        credits = {
+            r.vorig_referentienummer: r
+            for r in v.rijen
+            if r.status == PrestatieStatus.TOEGEKEND and r.debet_credit == DebetCredit.CREDIT
+        }
+        if credits:
+            sleutel = (v.declaratie.zorgaanbieder_id, v.declaratie.wet)
+            per_aanbieder.setdefault(sleutel, []).append((v, credits))
+    if not per_aanbieder:
+        return
+    for pk, zorgaanbieder_id, wet, referentie, status, toewijzing_id in _GECREDITEERDE_DEBETTEN(
+        zorgaanbieders=sorted({z for z, _ in per_aanbieder}),
+        wetten=sorted({w for _, w in per_aanbieder}),
+        referenties=sorted({r for lijst in per_aanbieder.values() for _, c in lijst for r in c}),
+    ):
+        for v, credits in per_aanbieder.get((zorgaanbieder_id, wet), ()):
+            credit = credits.get(referentie)
+            if credit is None:
+                continue
+            credit.gecrediteerde_prestatie_id = pk
+            if credit.toewijzing_id is None:
+                credit.toewijzing_id = toewijzing_id
+            v.debetten.append((pk, status))
 
 
 def _declaratie_opbouwen(
@@ -884,11 +918,11 @@ _AANBIEDER_MET_AGB_VRIJ_VERGRENDELEN = VasteQuery(
 
 class Declaratiepartij:
     """The 323s of a batch of messages stored together (the handler's batch,
-    :class:`iwmo_jw.routering.Partij`): each message taken is locked and assessed as it comes
-    (:func:`_voorbereiden`, its own queries for its context), and all of them are stored at
-    the end with the set-based writes of :func:`_vastleggen`, so a batch costs a fixed number
-    of queries for its declarations, lines, bookings and 325s instead of that number per
-    message.
+    :class:`iwmo_jw.routering.Partij`): each message taken has its provider locked as it
+    comes; at the end the contexts of all of them are loaded together
+    (:func:`declaraties.laden.contexten_laden`), each is assessed, and all are stored with the
+    set-based writes of :func:`_vastleggen`: a batch costs a fixed number of queries for its
+    contexts, declarations, lines, bookings and 325s instead of that number per message.
 
     One message per provider: a provider's later messages in the batch, and every message
     after one of its messages the batch did not take, are left to the handler after the
@@ -897,10 +931,9 @@ class Declaratiepartij:
     (the handler records the failure), and one whose provider another transaction holds."""
 
     def __init__(self) -> None:
-        self._voorbereid: list[_Voorbereid] = []
+        self._genomen: list[tuple[InkomendBericht, Bericht323, Gemeente, Zorgaanbieder]] = []
         #: AGB codes of the messages offered so far (taken or not)
         self._afzenders: set[str] = set()
-        self._instellingen: dict[tuple[int, str], Beoordelingsinstelling | None] = {}
 
     def toevoegen(self, bericht: InkomendBericht, resultaat: Validatieresultaat) -> bool:
         agb_code = bericht.agb_code
@@ -913,21 +946,41 @@ class Declaratiepartij:
         zorgaanbieder = _AANBIEDER_MET_AGB_VRIJ_VERGRENDELEN.eerste(agb_code=agb_code)
         if zorgaanbieder is None:
             return False
-        self._voorbereid.append(
-            _voorbereiden(
-                model=model,
-                kanaal=Kanaal.BERICHT,
-                gemeente=bericht.gemeente,
-                zorgaanbieder=zorgaanbieder,
-                ontvangen_op=bericht.ontvangen_op,
-                bericht=bericht,
-                instellingen=self._instellingen,
-            )
-        )
+        self._genomen.append((bericht, model, bericht.gemeente, zorgaanbieder))
         return True
 
     def afronden(self) -> None:
-        _vastleggen(self._voorbereid, door=None)
+        geladen = contexten_laden(
+            [
+                Contextverzoek(
+                    bericht=model,
+                    gemeente=gemeente,
+                    zorgaanbieder=zorgaanbieder,
+                    wet=_wet(model),
+                    ontvangstdatum=_ontvangstdatum(bericht.ontvangen_op),
+                )
+                for bericht, model, gemeente, zorgaanbieder in self._genomen
+            ]
+        )
+        instellingen: dict[tuple[int, str], Beoordelingsinstelling | None] = {}
+        _vastleggen(
+            [
+                _voorbereiden(
+                    model=model,
+                    kanaal=Kanaal.BERICHT,
+                    gemeente=gemeente,
+                    zorgaanbieder=zorgaanbieder,
+                    ontvangen_op=bericht.ontvangen_op,
+                    bericht=bericht,
+                    geladen=context,
+                    instellingen=instellingen,
+                )
+                for (bericht, model, gemeente, zorgaanbieder), context in zip(
+                    self._genomen, geladen, strict=True
+                )
+            ],
+            door=None,
+        )
 
 
 def _technisch_afkeuren(

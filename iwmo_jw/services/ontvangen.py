@@ -34,6 +34,7 @@ own. Never log message content: log lines carry the message's uuid and type only
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -150,40 +151,103 @@ def berichten_ontvangen(
 
     Per batch of ``partij`` messages (or :data:`PARTIJ_BYTES`): the earlier arrivals of the
     same bytes are found in one query, and the new messages' raw rows stored in one
-    transaction of their own, before any check's outcome is recorded (the first check runs
-    meanwhile); then, inside the batch contexts apps registered
+    transaction of their own, before any check's outcome is recorded (the checks run
+    meanwhile, in a thread, one batch ahead); then, inside the batch contexts apps registered
     (:func:`iwmo_jw.routering.register_partijcontext`, so what an app does after each commit
     can be done once per batch), the messages are recorded and handled: in one transaction
     with the batches of their handlers when a handler has one (see the module docstring),
-    else each in its own transaction, as by :func:`bericht_ontvangen`. The same bytes twice
-    in a batch are stored once; the second gets the first's outcome (``nieuw`` False).
+    else each in its own transaction, as by :func:`bericht_ontvangen`. The next batch is
+    read, stored raw and checked while one is handled, so its checks run while this one
+    writes. The same bytes twice in a batch are stored once; the second gets the first's
+    outcome (``nieuw`` False).
 
     When a message's check or handling raises (not a handler's failure, which is recorded),
-    the exception ends the call; that message and the rest of its batch stay stored as
-    ``ontvangen``, and delivering them again, or :func:`berichten_verwerken` after
-    :data:`ONDERBROKEN_NA`, finishes them."""
+    the exception ends the call; the messages stored and not yet handled (that message, the
+    rest of its batch, the batch read after it) stay ``ontvangen``, and delivering them
+    again, or :func:`berichten_verwerken` after :data:`ONDERBROKEN_NA`, finishes them."""
     if kanaal not in Kanaal.values:
         raise DomeinFout(f"Onbekend kanaal {kanaal!r}.", code="kanaal_onbekend")
     grens = max_grootte()
+    controles = _Controles(voorsprong=max(partij, 1))
+    vorige: _Berichten | None = None
     gelezen: list[tuple[Aanlevering, Invoer | OSError]] = []
     omvang = 0
-    for aanlevering in berichten:
-        try:
-            invoer: Invoer | OSError = lees_begrensd(aanlevering.data, grens=grens)
-        except OSError as fout:
-            invoer = fout
-        gelezen.append((aanlevering, invoer))
-        omvang += len(invoer.bewaard) if isinstance(invoer, Invoer) else 0
-        if len(gelezen) >= partij or omvang >= PARTIJ_BYTES:
-            yield from _partij_ontvangen(gelezen, kanaal)
-            gelezen, omvang = [], 0
-    if gelezen:
-        yield from _partij_ontvangen(gelezen, kanaal)
+    try:
+        for aanlevering in berichten:
+            try:
+                invoer: Invoer | OSError = lees_begrensd(aanlevering.data, grens=grens)
+            except OSError as fout:
+                invoer = fout
+            gelezen.append((aanlevering, invoer))
+            omvang += len(invoer.bewaard) if isinstance(invoer, Invoer) else 0
+            if len(gelezen) >= partij or omvang >= PARTIJ_BYTES:
+                volgende = _partij_voorbereiden(gelezen, kanaal, controles)
+                if vorige is not None:
+                    yield from _partij_afhandelen(vorige)
+                vorige = volgende
+                gelezen, omvang = [], 0
+        laatste = _partij_voorbereiden(gelezen, kanaal, controles) if gelezen else None
+        if vorige is not None:
+            yield from _partij_afhandelen(vorige)
+        if laatste is not None:
+            yield from _partij_afhandelen(laatste)
+    finally:
+        controles.afbreken()
 
 
-def _partij_ontvangen(
-    gelezen: list[tuple[Aanlevering, Invoer | OSError]], kanaal: str
-) -> list[Ontvangst | OSError]:
+class _Controles:
+    """The checks of a delivery's messages (levels 1 and 2: lxml, which lets go of the GIL,
+    and the codec; no database), run in order in the controleur's thread while the main
+    thread, which mostly waits for PostgreSQL, handles the messages before them; at most
+    ``voorsprong`` checks whose outcome has not been asked for yet are started or done, so a
+    delivery is never in memory as a whole."""
+
+    def __init__(self, *, voorsprong: int) -> None:
+        self._voorsprong = voorsprong
+        self._wachtrij: deque[tuple[object, Invoer]] = deque()
+        self._gestart: dict[object, Future[Validatieresultaat | None]] = {}
+        self._gevraagd: dict[object, Future[Validatieresultaat | None]] = {}
+
+    def plannen(self, sleutel: object, invoer: Invoer) -> None:
+        """Check ``invoer`` after the ones planned before it (``sleutel``: to ask for it)."""
+        self._wachtrij.append((sleutel, invoer))
+        self._aanvullen()
+
+    def _aanvullen(self) -> None:
+        while self._wachtrij and len(self._gestart) < self._voorsprong:
+            self._starten()
+
+    def _starten(self) -> None:
+        sleutel, invoer = self._wachtrij.popleft()
+        self._gestart[sleutel] = _controleur().submit(_valideren, invoer)
+
+    def resultaat(self, sleutel: object) -> Validatieresultaat | None:
+        """The check of ``sleutel``, waiting for it; it is kept for asking again until
+        :meth:`vergeten`. Raises what the check raised."""
+        if sleutel not in self._gevraagd:
+            while sleutel not in self._gestart:
+                self._starten()
+            self._gevraagd[sleutel] = self._gestart.pop(sleutel)
+            self._aanvullen()
+        return self._gevraagd[sleutel].result()
+
+    def vergeten(self, sleutels: Iterable[object]) -> None:
+        for sleutel in sleutels:
+            self._gevraagd.pop(sleutel, None)
+
+    def afbreken(self) -> None:
+        """The delivery ends (also by an error): checks not started are not started."""
+        self._wachtrij.clear()
+        for toekomst in self._gestart.values():
+            toekomst.cancel()
+
+
+def _partij_voorbereiden(
+    gelezen: list[tuple[Aanlevering, Invoer | OSError]], kanaal: str, controles: _Controles
+) -> _Berichten:
+    """A batch read: its earlier arrivals found, its checks planned and its new raw rows
+    stored (in a transaction of their own; the first check runs meanwhile: it touches
+    nothing, and its result is only used once they are committed)."""
     invoeren = [i for _, i in gelezen if isinstance(i, Invoer)]
     eerder = _eerdere_aankomsten({(i.sha256, i.grootte) for i in invoeren})
     nieuw: dict[tuple[str, int], InkomendBericht] = {}
@@ -199,11 +263,7 @@ def _partij_ontvangen(
                 ontvangen_op=aanlevering.ontvangen_op,
             )
     # Which messages get checked: the new ones and earlier arrivals interrupted before their
-    # check, the first time their bytes occur in the batch. The next one's check (levels 1
-    # and 2: lxml, which lets go of the GIL, and the codec; no database) runs in the
-    # controleur's thread while this one is processed, which mostly waits for PostgreSQL.
-    # The first check starts before the raw rows are stored and runs while they are: it
-    # touches nothing, and its result is only used once they are committed.
+    # check, the first time their bytes occur in the batch.
     te_controleren: list[int] = []
     gezien: set[tuple[str, int]] = set()
     for i, (_, invoer) in enumerate(gelezen):
@@ -214,48 +274,39 @@ def _partij_ontvangen(
             gezien.add(sleutel)
             if (nieuw.get(sleutel) or eerder[sleutel]).status == BerichtStatus.ONTVANGEN:
                 te_controleren.append(i)
-    controles: dict[int, Future[Validatieresultaat | None]] = {}
-    gevraagd: dict[int, Future[Validatieresultaat | None]] = {}
-    ingediend = 0
-
-    def vooruit() -> None:
-        """Start the check of the next message that needs one, if any."""
-        nonlocal ingediend
-        if ingediend < len(te_controleren):
-            i = te_controleren[ingediend]
-            invoer = gelezen[i][1]
-            assert isinstance(invoer, Invoer)
-            controles[i] = _controleur().submit(_valideren, invoer)
-            ingediend += 1
-
-    def resultaat_van(i: int) -> Validatieresultaat | None:
-        """The check of message ``i`` (waiting for it); asking for it first starts the next."""
-        if i in controles:
-            vooruit()
-            gevraagd[i] = controles.pop(i)
-        return gevraagd[i].result()
-
-    vooruit()
+    partij = object()  # this batch's part of the keys of its checks
+    for i in te_controleren:
+        invoer = gelezen[i][1]
+        assert isinstance(invoer, Invoer)
+        controles.plannen((partij, i), invoer)
     if nieuw:
         _ruwe_berichten_vastleggen(list(nieuw.values()))
-    berichten = _Berichten(
+    return _Berichten(
         gelezen=gelezen,
         nieuw=nieuw,
         eerder=eerder,
         te_controleren=frozenset(te_controleren),
-        resultaat_van=resultaat_van,
+        resultaat_van=lambda i: controles.resultaat((partij, i)),
+        vergeten=lambda: controles.vergeten((partij, i) for i in te_controleren),
     )
-    with partijcontexten():
-        if len(te_controleren) > 1 and partijen_geregistreerd():
-            uitkomsten = _in_een_transactie(berichten)
-            if uitkomsten is not None:
-                return uitkomsten
-        return _een_voor_een(berichten)
+
+
+def _partij_afhandelen(berichten: _Berichten) -> list[Ontvangst | OSError]:
+    """Record and handle a batch's messages (see :func:`berichten_ontvangen`)."""
+    try:
+        with partijcontexten():
+            if len(berichten.te_controleren) > 1 and partijen_geregistreerd():
+                uitkomsten = _in_een_transactie(berichten)
+                if uitkomsten is not None:
+                    return uitkomsten
+            return _een_voor_een(berichten)
+    finally:
+        berichten.vergeten()
 
 
 @dataclass(frozen=True, slots=True)
 class _Berichten:
-    """A batch's messages as :func:`_partij_ontvangen` read and stored them: per input its
+    """A batch's messages as :func:`_partij_voorbereiden` read and stored them: per input its
     bytes or its error (``gelezen``), the new rows and the earlier arrivals per (sha256,
     size), which inputs need a check, and the check of each."""
 
@@ -264,6 +315,8 @@ class _Berichten:
     eerder: dict[tuple[str, int], InkomendBericht]
     te_controleren: frozenset[int]
     resultaat_van: Callable[[int], Validatieresultaat | None]
+    #: let go of the batch's checks once it is handled
+    vergeten: Callable[[], None]
 
     def rij(self, sleutel: tuple[str, int]) -> InkomendBericht:
         return self.nieuw.get(sleutel) or self.eerder[sleutel]
@@ -407,7 +460,7 @@ def _beoordelen_en_routeren(
     leaves the message accepted, with status verwerking_mislukt). One commit, one lock of the
     message: a crash before the commit leaves it ``ontvangen``, as after step 1, and
     :func:`berichten_verwerken` finishes it. ``resultaat``: the check of ``invoer``, when it
-    was made beforehand (:func:`_partij_ontvangen`)."""
+    was made beforehand (:func:`berichten_ontvangen`)."""
     if resultaat is None:
         resultaat = _valideren(invoer)
     with transaction.atomic():
