@@ -69,7 +69,7 @@ from bench.codec import _elfproef_bsns, _proc_status_kb
 from contracten.constants import CONTRACT_LOPEND, ContractStatus, Eenheid, Uitvoeringsvariant
 from contracten.models import Contract, Product, Productcategorie, Tariefperiode, Zorgaanbieder
 from declaraties.constants import DebetCredit, DeclaratieStatus, Kanaal, PrestatieStatus
-from declaraties.models import Declaratie, Invoer, Prestatie
+from declaraties.models import Creditering, Declaratie, Invoer, Prestatie
 from declaraties.services.intake import prestatievelden
 from financien import services as financien_services
 from financien.constants import AANBIEDER_REKENINGEN, BoekingSoort, BronType, RekeningSoort
@@ -1249,8 +1249,7 @@ def _naief_bericht(data: bytes, ontvangen_op: datetime) -> tuple[int, int]:
                 )
                 debet.status = PrestatieStatus.GECREDITEERD
                 debet.save(update_fields=["status"])
-                prestatie.gecrediteerde_prestatie = debet
-                prestatie.save(update_fields=["gecrediteerde_prestatie"])
+                Creditering.objects.create(credit=prestatie, debet=debet)
                 financien_services.declaratie_boeken(
                     door=None,
                     gemeente_id=gemeente.pk,

@@ -14,19 +14,18 @@ from django.http import HttpRequest
 from declaraties import selectors, services
 from declaraties.models import (
     Beoordelingsinstelling,
+    Creditering,
     Declaratie,
     DeclaratieStatusWijziging,
     Prestatie,
+    Prestatiebeoordelaars,
     RegelInstelling,
 )
 from kern.admin import AlleenLezenAdmin, DienstModelAdmin, actor
 from kern.toegang import gemeente_filter
 
 
-class DeclaratieStatusInline(admin.TabularInline):
-    model = DeclaratieStatusWijziging
-    fields = ("op", "van_status", "naar_status", "reden", "door")
-    readonly_fields = fields
+class _AlleenLezenInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -35,6 +34,27 @@ class DeclaratieStatusInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class DeclaratieStatusInline(_AlleenLezenInline):
+    model = DeclaratieStatusWijziging
+    fields = ("op", "van_status", "naar_status", "reden", "door")
+    readonly_fields = fields
+
+
+class CrediteringInline(_AlleenLezenInline):
+    """On a credit: the debit it undid."""
+
+    model = Creditering
+    fk_name = "credit"
+    fields = ("debet",)
+    readonly_fields = fields
+
+
+class BeoordelaarsInline(_AlleenLezenInline):
+    model = Prestatiebeoordelaars
+    fields = ("beoordeeld_door", "bevestigd_door")
+    readonly_fields = fields
 
 
 @admin.register(Declaratie)
@@ -64,6 +84,7 @@ class DeclaratieAdmin(AlleenLezenAdmin):
 
 @admin.register(Prestatie)
 class PrestatieAdmin(AlleenLezenAdmin):
+    inlines = [CrediteringInline, BeoordelaarsInline]
     list_display = (
         "referentienummer",
         "declaratie",

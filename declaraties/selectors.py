@@ -72,7 +72,7 @@ def werkvoorraad(*, gebruiker: Gebruiker) -> QuerySet[Prestatie]:
             gemeente_filter(gebruiker, "declaratie__gemeente"),
             status=PrestatieStatus.IN_BEOORDELING,
         )
-        .select_related("declaratie", "declaratie__gemeente", "zorgaanbieder", "beoordeeld_door")
+        .select_related("declaratie", "declaratie__gemeente", "zorgaanbieder")
         .order_by("declaratie__uiterste_antwoorddatum", "declaratie_id", "regelnummer")
     )
 

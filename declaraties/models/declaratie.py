@@ -311,15 +311,6 @@ class Prestatie(models.Model):
         blank=True,
         help_text=_("Bij een credit: het ReferentieNummer van de debetprestatie."),
     )
-    gecrediteerde_prestatie = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="creditprestatie",
-        verbose_name=_("gecrediteerde prestatie"),
-        help_text=_("De debetprestatie die deze (toegekende) credit ongedaan maakt."),
-    )
     productcategorie = models.CharField(
         _("productcategorie"), max_length=2, help_text=_("ProductCategorie.")
     )
@@ -377,28 +368,8 @@ class Prestatie(models.Model):
         blank=True,
         help_text=_("De retourcode die de 325 bij een afwijzing draagt."),
     )
-    beoordeeld_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        db_index=False,  # prestatie_beoordeeld_door_idx: only the rows that have one
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("beoordeeld door"),
-        help_text=_("De beoordelaar."),
-    )
     beoordeeld_op = models.DateTimeField(
         _("beoordeeld op"), null=True, blank=True, help_text=_("Moment van het besluit.")
-    )
-    bevestigd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        db_index=False,  # prestatie_bevestigd_door_idx: only the rows that have one
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("bevestigd door"),
-        help_text=_("De tweede beoordelaar die een afwijzing boven de drempel bevestigde."),
     )
 
     class Meta:
@@ -410,18 +381,6 @@ class Prestatie(models.Model):
                 fields=["zorgaanbieder", "referentienummer"], name="prestatie_referentie_idx"
             ),
             models.Index(fields=["toewijzing", "periode_begin"], name="prestatie_toewijzing_idx"),
-            # Nearly every prestatie has no beoordelaar: these index only the rows that have
-            # one (a full index would take an entry per inserted row).
-            models.Index(
-                fields=["beoordeeld_door"],
-                condition=models.Q(beoordeeld_door__isnull=False),
-                name="prestatie_beoordeeld_door_idx",
-            ),
-            models.Index(
-                fields=["bevestigd_door"],
-                condition=models.Q(bevestigd_door__isnull=False),
-                name="prestatie_bevestigd_door_idx",
-            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -505,6 +464,75 @@ class PrestatieStatusWijziging(_StatusWijziging):
         verbose_name = _("statuswijziging prestatie")
         verbose_name_plural = _("statuswijzigingen prestatie")
         ordering = ["prestatie_id", "op", "id"]
+
+
+class Creditering(models.Model):
+    """An approved credit prestatie and the approved debit it undid (the debit is then
+    ``gecrediteerd``). Few lines are credits: the link has a table of its own, so the
+    prestatie table carries no key that nearly every row leaves empty (PostgreSQL checks a
+    foreign key for every inserted row, empty or not: three such keys were about a tenth of
+    storing a region's month)."""
+
+    credit = models.OneToOneField(
+        Prestatie,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="creditering",
+        verbose_name=_("creditprestatie"),
+        help_text=_("De toegekende creditprestatie."),
+    )
+    debet = models.OneToOneField(
+        Prestatie,
+        on_delete=models.PROTECT,
+        related_name="gecrediteerd_door",
+        verbose_name=_("gecrediteerde prestatie"),
+        help_text=_("De debetprestatie die de credit ongedaan maakt."),
+    )
+
+    class Meta:
+        verbose_name = _("creditering")
+        verbose_name_plural = _("crediteringen")
+
+    def __str__(self) -> str:
+        return f"credit {self.credit_id} van {self.debet_id}"
+
+
+class Prestatiebeoordelaars(models.Model):
+    """Who decided on a prestatie held for review, and who confirmed a rejection above the
+    four-eyes threshold (the decision itself is on the prestatie). In a table of its own for
+    the reason :class:`Creditering` is."""
+
+    prestatie = models.OneToOneField(
+        Prestatie,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="beoordelaars",
+        verbose_name=_("prestatie"),
+        help_text=_("De beoordeelde prestatie."),
+    )
+    beoordeeld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("beoordeeld door"),
+        help_text=_("De beoordelaar."),
+    )
+    bevestigd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bevestigd door"),
+        help_text=_("De tweede beoordelaar die een afwijzing boven de drempel bevestigde."),
+    )
+
+    class Meta:
+        verbose_name = _("beoordelaars van een prestatie")
+        verbose_name_plural = _("beoordelaars van prestaties")
+
+    def __str__(self) -> str:
+        return f"beoordelaars van prestatie {self.prestatie_id}"
 
 
 class RegelInstelling(models.Model):

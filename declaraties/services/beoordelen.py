@@ -25,6 +25,7 @@ from declaraties.models import (
     Beoordelingsinstelling,
     Declaratie,
     Prestatie,
+    Prestatiebeoordelaars,
     PrestatieStatusWijziging,
 )
 from declaraties.regels import Beoordeling, Bevinding, Klasse, PrestatieUitkomst, Uitkomst
@@ -124,9 +125,9 @@ def prestatie_beoordelen(
     voor = momentopname(prestatie, velden=["status", "besluit", "toegekend_bedrag"])
     prestatie.besluit = besluit
     prestatie.besluit_reden = reden
-    prestatie.beoordeeld_door = door
     prestatie.beoordeeld_op = timezone.now()
-    velden = ["besluit", "besluit_reden", "beoordeeld_door", "beoordeeld_op", "status"]
+    Prestatiebeoordelaars.objects.create(prestatie=prestatie, beoordeeld_door=door)
+    velden = ["besluit", "besluit_reden", "beoordeeld_op", "status"]
     if besluit == TOEKENNEN:
         _status(prestatie, PrestatieStatus.TOEGEKEND, door=door, reden=reden)
         prestatie.toegekend_bedrag = prestatie.ingediend_bedrag
@@ -170,15 +171,17 @@ def prestatie_afwijzing_bevestigen(*, door: Gebruiker, prestatie: Prestatie) -> 
         raise DomeinFout(
             "Er is geen voorgestelde afwijzing om te bevestigen.", code="niets_te_bevestigen"
         )
-    if prestatie.beoordeeld_door_id == door.pk:
+    beoordelaars = Prestatiebeoordelaars.objects.select_for_update().get(prestatie=prestatie)
+    if beoordelaars.beoordeeld_door_id == door.pk:
         raise GeenToegang(
             "Een afwijzing boven de drempel wordt door een tweede beoordelaar bevestigd, niet "
             "door wie haar voorstelde.",
             code="vier_ogen",
         )
-    prestatie.bevestigd_door = door
+    beoordelaars.bevestigd_door = door
+    beoordelaars.save(update_fields=["bevestigd_door"])
     _afwijzen(prestatie, door=door, reden=prestatie.besluit_reden)
-    prestatie.save(update_fields=["bevestigd_door", "status", "retourcodes"])
+    prestatie.save(update_fields=["status", "retourcodes"])
     audit_vastleggen(
         gebruiker=door,
         actie=AuditActie.STATUS,

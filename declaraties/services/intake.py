@@ -65,6 +65,7 @@ from declaraties.laden import (
 )
 from declaraties.models import (
     Beoordelingsinstelling,
+    Creditering,
     Declaratie,
     DeclaratieStatusWijziging,
     Invoer,
@@ -143,14 +144,11 @@ class Prestatieregel:
     status: str
     retourcodes: str
     toegekend_bedrag: Decimal
-    gecrediteerde_prestatie_id: int | None = None
     beoordelingsredenen: str = ""
     besluit: str = ""
     besluit_reden: str = ""
     besluit_retourcode: str = ""
-    beoordeeld_door_id: int | None = None
     beoordeeld_op: datetime | None = None
-    bevestigd_door_id: int | None = None
 
 
 def prestatievelden() -> list[Any]:
@@ -251,9 +249,9 @@ class _Voorbereid:
     #: toewijzing pk -> uuid (financien books against the uuid)
     uuids: dict[int, str]
     aangehouden: int
-    #: the approved debits this declaration's approved credits undo: (pk, status), filled
-    #: by :func:`_credits_koppelen`
-    debetten: list[tuple[int, str]]
+    #: the approved debits this declaration's approved credits undo: (credit line, debit's
+    #: pk, debit's status), filled by :func:`_credits_koppelen`
+    debetten: list[tuple[Prestatieregel, int, str]]
     kanaal: str
 
 
@@ -403,8 +401,20 @@ def _vastleggen(voorbereid: Sequence[_Voorbereid], *, door: Gebruiker | None) ->
             rij.declaratie_id = v.declaratie.pk
     _prestaties_opslaan([rij for v in voorbereid for rij in v.rijen])
 
-    gecrediteerd = [(v, d) for v in voorbereid for d in v.debetten]
+    gecrediteerd = [(v, *d) for v in voorbereid for d in v.debetten]
     if gecrediteerd:
+        # The credits' new rows by declaration and line number (the COPY returns no keys).
+        nieuw = {
+            (d, r): pk
+            for d, r, pk in Prestatie.objects.filter(
+                declaratie_id__any={credit.declaratie_id for _, credit, _, _ in gecrediteerd},
+                regelnummer__any={credit.regelnummer for _, credit, _, _ in gecrediteerd},
+            ).values_list("declaratie_id", "regelnummer", "pk")
+        }
+        Creditering.objects.bulk_create(
+            Creditering(credit_id=nieuw[(c.declaratie_id, c.regelnummer)], debet_id=pk)
+            for _, c, pk, _ in gecrediteerd
+        )
         PrestatieStatusWijziging.objects.bulk_create(
             [
                 PrestatieStatusWijziging(
@@ -414,10 +424,10 @@ def _vastleggen(voorbereid: Sequence[_Voorbereid], *, door: Gebruiker | None) ->
                     reden=f"Gecrediteerd in declaratie {v.declaratie.declaratienummer}.",
                     door=door if door is not None and door.pk else None,
                 )
-                for v, (pk, status) in gecrediteerd
+                for v, _, pk, status in gecrediteerd
             ]
         )
-        Prestatie.objects.filter(pk__any=[pk for _, (pk, _) in gecrediteerd]).update(
+        Prestatie.objects.filter(pk__any=[pk for _, _, pk, _ in gecrediteerd]).update(
             status=PrestatieStatus.GECREDITEERD
         )
 
@@ -466,9 +476,10 @@ def _vastleggen(voorbereid: Sequence[_Voorbereid], *, door: Gebruiker | None) ->
 
 
 def _credits_koppelen(voorbereid: Sequence[_Voorbereid]) -> None:
-    """Approved credits undo their debits: link each to the approved, not credited debit of
+    """Approved credits undo their debits: find for each the approved, not credited debit of
     its provider and wet with its VorigReferentieNummer (in one query for all declarations;
-    the debits are marked when the declarations are stored)."""
+    the link (:class:`~declaraties.models.Creditering`) is stored and the debits marked with
+    the declarations)."""
     per_aanbieder: dict[tuple[int, str], list[tuple[_Voorbereid, dict[str, Prestatieregel]]]] = {}
     for v in voorbereid:
         credits = {
@@ -490,10 +501,9 @@ def _credits_koppelen(voorbereid: Sequence[_Voorbereid]) -> None:
             credit = credits.get(referentie)
             if credit is None:
                 continue
-            credit.gecrediteerde_prestatie_id = pk
             if credit.toewijzing_id is None:
                 credit.toewijzing_id = toewijzing_id
-            v.debetten.append((pk, status))
+            v.debetten.append((credit, pk, status))
 
 
 def _declaratie_opbouwen(

@@ -139,7 +139,11 @@ def test_four_eyes_above_the_threshold(ds, beheerder, beoordelaars):
     assert fout.value.code == "vier_ogen"
     services.prestatie_afwijzing_bevestigen(door=tweede, prestatie=wacht)
     wacht.refresh_from_db()
-    assert (wacht.status, wacht.retourcodes, wacht.bevestigd_door) == ("afgewezen", "9321", tweede)
+    assert (wacht.status, wacht.retourcodes) == ("afgewezen", "9321")
+    assert (wacht.beoordelaars.beoordeeld_door, wacht.beoordelaars.bevestigd_door) == (
+        eerste,
+        tweede,
+    )
     declaratie.refresh_from_db()
     assert declaratie.status == DeclaratieStatus.BEANTWOORD
 

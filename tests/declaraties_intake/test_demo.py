@@ -43,8 +43,7 @@ def test_demo_declaraties_door_de_berichtenbox():
     # The correction: a September line credited in October and declared again.
     credit = Prestatie.objects.get(debet_credit=DebetCredit.CREDIT)
     assert credit.status == PrestatieStatus.TOEGEKEND
-    assert credit.gecrediteerde_prestatie is not None
-    assert credit.gecrediteerde_prestatie.status == PrestatieStatus.GECREDITEERD
+    assert credit.creditering.debet.status == PrestatieStatus.GECREDITEERD
     # Every answered declaration has its 325; the ledger adds up.
     for d in declaraties.filter(status=DeclaratieStatus.BEANTWOORD):
         assert d.antwoord is not None and d.antwoord.berichttype == "325"

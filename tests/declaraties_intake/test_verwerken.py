@@ -102,7 +102,7 @@ def test_a_credit_in_a_later_declaration_reverses_the_realisation(ds):
     debet = eerste.prestaties.get()
     credit = tweede.prestaties.get()
     assert debet.status == PrestatieStatus.GECREDITEERD
-    assert credit.gecrediteerde_prestatie == debet
+    assert credit.creditering.debet == debet
     assert list(debet.statuswijzigingen.values_list("van_status", "naar_status")) == [
         ("toegekend", "gecrediteerd")
     ]
