@@ -591,10 +591,14 @@ def main(argv: list[str] | None = None) -> int:
     if partijen is not None:
         resultaat, controle_partijen = partijen
         aantal_commits, commitseconden = resultaat["commits"]
+        terug = resultaat["teruggedraaid"]
         print(
             f"(b) in partijen van {partij}: {_nl(resultaat['queries'] / len(berichten), 1)} "
             f"queries per bericht; statements {_nl(resultaat['statements_seconden'], 2)} s; "
-            f"{_nl(aantal_commits)} commits: {_nl(commitseconden, 2)} s"
+            f"{_nl(aantal_commits)} commits: {_nl(commitseconden, 2)} s; piek "
+            f"{_nl(resultaat['piek_kib'] / 1024)} MiB RSS; {_nl(len(terug))} partijen "
+            "teruggedraaid en één voor één verwerkt"
+            + (f" ({', '.join(sorted(set(terug)))})" if terug else "")
         )
         in_orde = _controle_naast_b("(b) in partijen", controle_partijen, controle) and in_orde
 

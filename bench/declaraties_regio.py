@@ -50,6 +50,7 @@ import cProfile
 import gc
 import hashlib
 import json
+import logging
 import re
 import time
 from collections import Counter, defaultdict
@@ -1076,10 +1077,13 @@ def pijplijn_in_partijen(manifest: Path, partij: int) -> dict[str, Any]:
     connection.ensure_connection()
     langlevende_objecten_bevriezen()  # as bericht_inlezen does
     teller = _Teller({})
+    teruggedraaid = _Teruggedraaid()
+    logging.getLogger("iwmo_jw.services.ontvangen").addHandler(teruggedraaid)
     with connection.execute_wrapper(teller), _Committeller() as commits:
         begin = time.perf_counter()
         uitkomsten = list(berichten_ontvangen(berichten=aanleveringen, partij=partij))
         seconden = time.perf_counter() - begin
+    logging.getLogger("iwmo_jw.services.ontvangen").removeHandler(teruggedraaid)
     if not all(isinstance(u, Ontvangst) and u.nieuw for u in uitkomsten):
         raise SystemExit("Een bericht van de partijen werd niet als nieuw ontvangen.")
     return {
@@ -1089,7 +1093,23 @@ def pijplijn_in_partijen(manifest: Path, partij: int) -> dict[str, Any]:
         "commits": (commits.aantal, commits.seconden),
         "taken_seconden": taaktijd[0],
         "taken": taken[0],
+        "teruggedraaid": teruggedraaid.oorzaken,
+        "piek_kib": _proc_status_kb("VmHWM"),
     }
+
+
+class _Teruggedraaid(logging.Handler):
+    """Collects why batches were rolled back and processed one by one (the berichtenbox logs
+    it as a warning, with the exception's type)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.oorzaken: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("Een partij van"):
+            args = record.args if isinstance(record.args, tuple) else ()
+            self.oorzaken.append(str(args[-1]) if args else "")
 
 
 # --- (c) The naive reference ------------------------------------------------------------------

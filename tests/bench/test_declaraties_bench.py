@@ -82,6 +82,8 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
         "Controle na (b) in partijen:",
     ):
         assert regel in tekst, f"{regel!r} ontbreekt in:\n{tekst}"
+    # The batches ran in one transaction each: none was rolled back and processed one by one.
+    assert re.search(r"MiB RSS; 0 partijen teruggedraaid en één voor één verwerkt", tekst), tekst
     na_partijen = tekst.split("Controle na (b) in partijen:")[1]
     assert "berichten: 10/10 verwerkt, 10 declaraties beantwoord" in na_partijen
     assert "grootboek_controleren: 0 bevindingen" in na_partijen
