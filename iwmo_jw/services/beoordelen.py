@@ -171,13 +171,18 @@ def _beoordelen(pk: int, invoer: Invoer, resultaat: Validatieresultaat | None) -
             _uitkomst_vastleggen(bericht, uitkomst)
     else:
         _uitkomst_vastleggen(bericht, uitkomst)
+    _beoordeeld_loggen(bericht)
+    return bericht
+
+
+def _beoordeeld_loggen(bericht: InkomendBericht) -> None:
+    """The outcome of a check, by the message's uuid and type (never its content)."""
     logger.info(
         "Inkomend bericht %s (%s) beoordeeld: %s",
         bericht.uuid,
         bericht.berichtnaam or "onbekend",
         bericht.uitkomst_code,
     )
-    return bericht
 
 
 def _kop_overnemen(bericht: InkomendBericht, kop: Kop) -> None:
@@ -444,12 +449,7 @@ class Partijbeoordeling:
             inkomend_statuswijziging(bericht, uitkomst.status, toelichting=uitkomst.code)
         )
         self._beoordeeld.append(bericht)
-        logger.info(
-            "Inkomend bericht %s (%s) beoordeeld: %s",
-            bericht.uuid,
-            bericht.berichtnaam or "onbekend",
-            bericht.uitkomst_code,
-        )
+        _beoordeeld_loggen(bericht)
         return bericht
 
     def vastleggen(self) -> None:

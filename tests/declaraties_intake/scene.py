@@ -118,8 +118,13 @@ def bouw_declaratiescene() -> Declaratiescene:
         username="regisseur_decl", rollen=["regisseur"], gemeenten=[amsterdam]
     )
     scene = bouw_scene(regisseur)
-    toewijzing = inkoop_services.toewijzing_verstrekken(
-        door=regisseur,
+    return Declaratiescene(scene=scene, toewijzing=begeleiding_toewijzen(scene))
+
+
+def begeleiding_toewijzen(scene: Scene) -> Toewijzing:
+    """40 hours of begeleiding a month in 2026 for the scene's client at its provider."""
+    return inkoop_services.toewijzing_verstrekken(
+        door=scene.regisseur,
         client=scene.client,
         zorgaanbieder=scene.aanbieder,
         wet="wmo",
@@ -131,4 +136,3 @@ def bouw_declaratiescene() -> Declaratiescene:
         frequentie="4",
         versturen=False,
     )
-    return Declaratiescene(scene=scene, toewijzing=toewijzing)

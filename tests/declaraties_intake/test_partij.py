@@ -21,12 +21,11 @@ from declaraties.constants import DeclaratieStatus, PrestatieStatus
 from declaraties.models import Declaratie, Prestatie
 from declaraties.services import intake
 from financien.selectors import budgetstand, grootboek_controleren
-from inkoop import services as inkoop_services
 from iwmo_jw.codec import parse
 from iwmo_jw.constants import BerichtStatus
 from iwmo_jw.models import InkomendBericht, UitgaandBericht
 from iwmo_jw.services import Aanlevering, berichten_ontvangen
-from tests.declaraties_intake.scene import ONTVANGEN_OP, Declaratiescene
+from tests.declaraties_intake.scene import ONTVANGEN_OP, Declaratiescene, begeleiding_toewijzen
 from tests.factories import ContractFactory, TariefperiodeFactory, ZorgaanbiederFactory
 from tests.inkoop.toewijzingscene import BSN_2
 
@@ -56,23 +55,9 @@ def _tweede_aanbieder(ds: Declaratiescene) -> Declaratiescene:
         einddatum=date(2026, 12, 31),
     )
     client = scene.client_maken(bsn=BSN_2)
-    toewijzing = inkoop_services.toewijzing_verstrekken(
-        door=scene.regisseur,
-        client=client,
-        zorgaanbieder=aanbieder,
-        wet="wmo",
-        product=scene.begeleiding,
-        ingangsdatum=date(2026, 1, 1),
-        einddatum=date(2026, 12, 31),
-        volume=40,
-        eenheid="04",
-        frequentie="4",
-        versturen=False,
-    )
+    tweede = replace(scene, aanbieder=aanbieder, client=client)
     return Declaratiescene(
-        scene=replace(scene, aanbieder=aanbieder, client=client),
-        toewijzing=toewijzing,
-        volgnummer=ds.volgnummer,
+        scene=tweede, toewijzing=begeleiding_toewijzen(tweede), volgnummer=ds.volgnummer
     )
 
 
