@@ -116,6 +116,13 @@ def _opties(argv: list[str] | None) -> argparse.Namespace:
         "van bericht_inlezen; 0 slaat het over)",
     )
     opties.add_argument(
+        "--tegelijk",
+        type=int,
+        default=2,
+        help="de partijen ook met zoveel tegelijk (berichten_ontvangen(tegelijk=...), "
+        "bericht_inlezen --tegelijk), op een kopie van de database (2; 1 slaat het over)",
+    )
+    opties.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL") or STANDAARD_DATABASE_URL,
         help="PostgreSQL-database die wordt weggegooid en opnieuw gemaakt; de naam moet "
@@ -145,6 +152,8 @@ def _opties(argv: list[str] | None) -> argparse.Namespace:
             opties.error(f"--{naam.replace('_', '-')} is te klein")
     if args.werkers < 1:
         opties.error("--werkers is te klein")
+    if args.tegelijk < 1:
+        opties.error("--tegelijk is te klein")
     if args.partij is not None and args.partij < 0:
         opties.error("--partij is te klein")
     if args.berichten > args.prestaties:
@@ -241,16 +250,16 @@ def _pijplijn_in_proces(url: str, manifest: Path, profiel: Path | None) -> dict[
     return resultaat
 
 
-def _partijen_kind(url: str, manifest: str, partij: int, uit: Any) -> None:
+def _partijen_kind(url: str, manifest: str, partij: int, tegelijk: int, uit: Any) -> None:
     _django(url)
     from bench.declaraties_regio import pijplijn_in_partijen
 
-    uit.send(pijplijn_in_partijen(Path(manifest), partij))
+    uit.send(pijplijn_in_partijen(Path(manifest), partij, tegelijk))
 
 
-def _partijen_in_proces(url: str, manifest: Path, partij: int) -> dict[str, Any]:
+def _partijen_in_proces(url: str, manifest: Path, partij: int, tegelijk: int = 1) -> dict[str, Any]:
     resultaat: dict[str, Any] = _in_proces(
-        "De pijplijn in partijen", _partijen_kind, url, str(manifest), partij
+        "De pijplijn in partijen", _partijen_kind, url, str(manifest), partij, tegelijk
     )
     return resultaat
 
@@ -434,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     connections.close_all()
     kopie = _kopie_maken(url, "parallel") if args.werkers > 1 else None
     kopie_partijen = _kopie_maken(url, "partijen") if partij > 0 else None
+    kopie_tegelijk = _kopie_maken(url, "tegelijk") if partij > 0 and args.tegelijk > 1 else None
 
     # (b) The pipeline, in a fresh process.
     profiel = args.map / "pijplijn.prof" if args.profiel else None
@@ -457,6 +467,17 @@ def main(argv: list[str] | None = None) -> int:
         _beheer(
             kopie_partijen,
             f'DROP DATABASE IF EXISTS "{_database_naam(kopie_partijen)}" WITH (FORCE)',
+        )
+    tegelijk = None
+    if kopie_tegelijk is not None:
+        connections.close_all()
+        resultaat = _partijen_in_proces(
+            kopie_tegelijk, args.map / "berichten.json", partij, args.tegelijk
+        )
+        tegelijk = (resultaat, _controle_in_proces(kopie_tegelijk, berichten))
+        _beheer(
+            kopie_tegelijk,
+            f'DROP DATABASE IF EXISTS "{_database_naam(kopie_tegelijk)}" WITH (FORCE)',
         )
 
     print(f"\n{'stap':<46}{'seconden':>10}{'prestaties/s':>14}{'x vloer':>10}")
@@ -504,6 +525,21 @@ def main(argv: list[str] | None = None) -> int:
             f"{_nl(resultaat['taken'])} evaluaties; op een kopie van de database van vóór (b), "
             "één proces; zo leest bericht_inlezen een map)"
         )
+    if tegelijk is not None:
+        resultaat, _ = tegelijk
+        print(
+            _regel(
+                f"(b) in partijen, {args.tegelijk} tegelijk",
+                resultaat["seconden"],
+                n,
+                vloer,
+            )
+        )
+        print(
+            f"    (één proces, {args.tegelijk} partijen tegelijk in eigen threads en "
+            "databaseverbindingen: bericht_inlezen --tegelijk; op een kopie van de database "
+            "van vóór (b))"
+        )
     naief_totaal = naief_seconden / naief_regels * n if naief_regels else None
     if naief_totaal is not None:
         print(_regel("(c) naïef, geëxtrapoleerd", naief_totaal, n, vloer))
@@ -522,6 +558,10 @@ def main(argv: list[str] | None = None) -> int:
     vergelijkingen = [("(b)", pijplijn), ("(b) zonder signaleringen", pijplijn - taken)]
     if partijen is not None:
         vergelijkingen.append(("(b) in partijen", partijen[0]["seconden"]))
+    if tegelijk is not None:
+        vergelijkingen.append(
+            (f"(b) in partijen, {args.tegelijk} tegelijk", tegelijk[0]["seconden"])
+        )
     for label, seconden in vergelijkingen:
         ratio = seconden / vloer
         print(
@@ -601,6 +641,21 @@ def main(argv: list[str] | None = None) -> int:
             + (f" ({', '.join(sorted(set(terug)))})" if terug else "")
         )
         in_orde = _controle_naast_b("(b) in partijen", controle_partijen, controle) and in_orde
+    if tegelijk is not None:
+        resultaat, controle_tegelijk = tegelijk
+        terug = resultaat["teruggedraaid"]
+        print(
+            f"(b) in partijen, {args.tegelijk} tegelijk: piek "
+            f"{_nl(resultaat['piek_kib'] / 1024)} MiB RSS; {_nl(len(terug))} partijen "
+            "teruggedraaid en één voor één verwerkt"
+            + (f" ({', '.join(sorted(set(terug)))})" if terug else "")
+        )
+        in_orde = (
+            _controle_naast_b(
+                f"(b) in partijen, {args.tegelijk} tegelijk", controle_tegelijk, controle
+            )
+            and in_orde
+        )
 
     if profiel is not None:
         print(f"\nProfiel van (b) ({profiel}): functies van het project, cumulatief:")

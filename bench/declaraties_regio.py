@@ -1042,7 +1042,7 @@ def pijplijn(manifest: Path, profiel: Path | None = None) -> dict[str, Any]:
     }
 
 
-def pijplijn_in_partijen(manifest: Path, partij: int) -> dict[str, Any]:
+def pijplijn_in_partijen(manifest: Path, partij: int, tegelijk: int = 1) -> dict[str, Any]:
     """Run every message of ``manifest`` through ``berichten_ontvangen`` in batches of
     ``partij``, as ``bericht_inlezen`` does with a folder, in this process: the bytes are read
     before the clock starts, as for (b). Returns the seconds, the queries and the seconds of
@@ -1081,7 +1081,9 @@ def pijplijn_in_partijen(manifest: Path, partij: int) -> dict[str, Any]:
     logging.getLogger("iwmo_jw.services.ontvangen").addHandler(teruggedraaid)
     with connection.execute_wrapper(teller), _Committeller() as commits:
         begin = time.perf_counter()
-        uitkomsten = list(berichten_ontvangen(berichten=aanleveringen, partij=partij))
+        uitkomsten = list(
+            berichten_ontvangen(berichten=aanleveringen, partij=partij, tegelijk=tegelijk)
+        )
         seconden = time.perf_counter() - begin
     logging.getLogger("iwmo_jw.services.ontvangen").removeHandler(teruggedraaid)
     if not all(isinstance(u, Ontvangst) and u.nieuw for u in uitkomsten):

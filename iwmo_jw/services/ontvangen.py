@@ -34,6 +34,7 @@ own. Never log message content: log lines carry the message's uuid and type only
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -42,7 +43,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -144,6 +145,7 @@ def berichten_ontvangen(
     berichten: Iterable[Aanlevering],
     kanaal: str = Kanaal.BESTAND,
     partij: int = PARTIJ_BERICHTEN,
+    tegelijk: int = 1,
 ) -> Iterator[Ontvangst | OSError]:
     """Receive many messages, as one delivery (a folder, a mailbox retrieval): per message
     what :func:`bericht_ontvangen` would give, in order (an input that cannot be read gives
@@ -161,15 +163,35 @@ def berichten_ontvangen(
     writes. The same bytes twice in a batch are stored once; the second gets the first's
     outcome (``nieuw`` False).
 
+    ``tegelijk`` > 1: that many batches are handled at the same time, each in a thread with a
+    database connection of its own, so one batch's Python work runs while another waits for
+    PostgreSQL; results still come in order. Two batches never wait for each other's
+    providers (their 323s lock providers with SKIP LOCKED: a provider the other batch holds
+    leaves that message to the handler after the batch), and take the rows they share in
+    the same order, as two workers would. Each thread uses a connection of its own: not for
+    callers that need their own transaction to see the rows (tests in a transaction).
+
     When a message's check or handling raises (not a handler's failure, which is recorded),
     the exception ends the call; the messages stored and not yet handled (that message, the
-    rest of its batch, the batch read after it) stay ``ontvangen``, and delivering them
+    rest of its batch, the batches read after it) stay ``ontvangen``, and delivering them
     again, or :func:`berichten_verwerken` after :data:`ONDERBROKEN_NA`, finishes them."""
     if kanaal not in Kanaal.values:
         raise DomeinFout(f"Onbekend kanaal {kanaal!r}.", code="kanaal_onbekend")
     grens = max_grootte()
-    controles = _Controles(voorsprong=max(partij, 1))
-    vorige: _Berichten | None = None
+    tegelijk = max(tegelijk, 1)
+    controles = _Controles(voorsprong=max(partij, 1) * tegelijk)
+    # Batches read, stored raw and checked, waiting for (or, with ``tegelijk`` > 1, in) their
+    # handling; the next batch is read while one is handled.
+    wachtend: deque[Callable[[], list[Ontvangst | OSError]]] = deque()
+    afhandelaars = ThreadPoolExecutor(tegelijk, "partij") if tegelijk > 1 else None
+
+    def plannen(gelezen: list[tuple[Aanlevering, Invoer | OSError]]) -> None:
+        voorbereid = _partij_voorbereiden(gelezen, kanaal, controles)
+        if afhandelaars is None:
+            wachtend.append(lambda: _partij_afhandelen(voorbereid))
+        else:
+            wachtend.append(afhandelaars.submit(_partij_in_draad, voorbereid).result)
+
     gelezen: list[tuple[Aanlevering, Invoer | OSError]] = []
     omvang = 0
     try:
@@ -181,18 +203,18 @@ def berichten_ontvangen(
             gelezen.append((aanlevering, invoer))
             omvang += len(invoer.bewaard) if isinstance(invoer, Invoer) else 0
             if len(gelezen) >= partij or omvang >= PARTIJ_BYTES:
-                volgende = _partij_voorbereiden(gelezen, kanaal, controles)
-                if vorige is not None:
-                    yield from _partij_afhandelen(vorige)
-                vorige = volgende
+                plannen(gelezen)
                 gelezen, omvang = [], 0
-        laatste = _partij_voorbereiden(gelezen, kanaal, controles) if gelezen else None
-        if vorige is not None:
-            yield from _partij_afhandelen(vorige)
-        if laatste is not None:
-            yield from _partij_afhandelen(laatste)
+                if len(wachtend) > tegelijk:
+                    yield from wachtend.popleft()()
+        if gelezen:
+            plannen(gelezen)
+        while wachtend:
+            yield from wachtend.popleft()()
     finally:
         controles.afbreken()
+        if afhandelaars is not None:
+            afhandelaars.shutdown(wait=True, cancel_futures=True)
 
 
 class _Controles:
@@ -207,11 +229,14 @@ class _Controles:
         self._wachtrij: deque[tuple[object, Invoer]] = deque()
         self._gestart: dict[object, Future[Validatieresultaat | None]] = {}
         self._gevraagd: dict[object, Future[Validatieresultaat | None]] = {}
+        # Batches handled at the same time ask from their own threads.
+        self._slot = threading.Lock()
 
     def plannen(self, sleutel: object, invoer: Invoer) -> None:
         """Check ``invoer`` after the ones planned before it (``sleutel``: to ask for it)."""
-        self._wachtrij.append((sleutel, invoer))
-        self._aanvullen()
+        with self._slot:
+            self._wachtrij.append((sleutel, invoer))
+            self._aanvullen()
 
     def _aanvullen(self) -> None:
         while self._wachtrij and len(self._gestart) < self._voorsprong:
@@ -224,22 +249,26 @@ class _Controles:
     def resultaat(self, sleutel: object) -> Validatieresultaat | None:
         """The check of ``sleutel``, waiting for it; it is kept for asking again until
         :meth:`vergeten`. Raises what the check raised."""
-        if sleutel not in self._gevraagd:
-            while sleutel not in self._gestart:
-                self._starten()
-            self._gevraagd[sleutel] = self._gestart.pop(sleutel)
-            self._aanvullen()
-        return self._gevraagd[sleutel].result()
+        with self._slot:
+            if sleutel not in self._gevraagd:
+                while sleutel not in self._gestart:
+                    self._starten()
+                self._gevraagd[sleutel] = self._gestart.pop(sleutel)
+                self._aanvullen()
+            toekomst = self._gevraagd[sleutel]
+        return toekomst.result()
 
     def vergeten(self, sleutels: Iterable[object]) -> None:
-        for sleutel in sleutels:
-            self._gevraagd.pop(sleutel, None)
+        with self._slot:
+            for sleutel in sleutels:
+                self._gevraagd.pop(sleutel, None)
 
     def afbreken(self) -> None:
         """The delivery ends (also by an error): checks not started are not started."""
-        self._wachtrij.clear()
-        for toekomst in self._gestart.values():
-            toekomst.cancel()
+        with self._slot:
+            self._wachtrij.clear()
+            for toekomst in self._gestart.values():
+                toekomst.cancel()
 
 
 def _partij_voorbereiden(
@@ -289,6 +318,15 @@ def _partij_voorbereiden(
         resultaat_van=lambda i: controles.resultaat((partij, i)),
         vergeten=lambda: controles.vergeten((partij, i) for i in te_controleren),
     )
+
+
+def _partij_in_draad(berichten: _Berichten) -> list[Ontvangst | OSError]:
+    """:func:`_partij_afhandelen` in a thread of ``berichten_ontvangen(tegelijk=...)``, on the
+    thread's own database connection, closed when the batch is done."""
+    try:
+        return _partij_afhandelen(berichten)
+    finally:
+        connections.close_all()
 
 
 def _partij_afhandelen(berichten: _Berichten) -> list[Ontvangst | OSError]:

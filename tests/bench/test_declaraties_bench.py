@@ -80,11 +80,19 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
         "(b) in partijen van 4: berichten_ontvangen",
         "(b) in partijen/(a) = ",
         "Controle na (b) in partijen:",
+        # Two batches at a time: the same checks and the same outcome per line.
+        "(b) in partijen, 2 tegelijk",
+        "Controle na (b) in partijen, 2 tegelijk:",
     ):
         assert regel in tekst, f"{regel!r} ontbreekt in:\n{tekst}"
     # The batches ran in one transaction each: none was rolled back and processed one by one.
     assert re.search(r"MiB RSS; 0 partijen teruggedraaid en één voor één verwerkt", tekst), tekst
-    na_partijen = tekst.split("Controle na (b) in partijen:")[1]
+    na_tegelijk = tekst.split("Controle na (b) in partijen, 2 tegelijk:")[1]
+    assert "berichten: 10/10 verwerkt, 10 declaraties beantwoord" in na_tegelijk
+    assert "grootboek_controleren: 0 bevindingen" in na_tegelijk
+    assert "gelijk aan die van (b): ja" in na_tegelijk
+    assert "2 tegelijk: piek " in tekst and "0 partijen teruggedraaid" in tekst
+    na_partijen = tekst.split("Controle na (b) in partijen:")[1].split("Controle na")[0]
     assert "berichten: 10/10 verwerkt, 10 declaraties beantwoord" in na_partijen
     assert "grootboek_controleren: 0 bevindingen" in na_partijen
     assert "gelijk aan die van (b): ja" in na_partijen
@@ -121,7 +129,7 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
     beheer = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(beheer) as pg:
         naam = urlsplit(url).path.lstrip("/")
-        for db in (naam, f"{naam}_parallel", f"{naam}_partijen"):
+        for db in (naam, f"{naam}_parallel", f"{naam}_partijen", f"{naam}_tegelijk"):
             rij = pg.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone()
             assert rij is None, db
 

@@ -348,3 +348,38 @@ def test_twee_berichten_onder_een_identiteit_in_een_partij_gaan_een_voor_een(
     assert statussen == [BerichtStatus.VERWERKT, BerichtStatus.GEWEIGERD, BerichtStatus.VERWERKT]
     assert uitkomsten[1].bericht.uitkomst_code == "identificatie_niet_uniek"
     assert behandeld == ["P0002", "P0004"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_partijen_tegelijk_elk_in_een_eigen_thread_met_de_uitkomsten_op_volgorde(
+    diemen, verzamelpartij
+):
+    """``tegelijk=2``: two batches are handled at the same time, each in a thread of its own
+    with its own connection (so this test commits: transaction=True); the results come in
+    the order of the delivery and every batch's handler ran."""
+    partij, behandeld = verzamelpartij
+    draden: set[str] = set()
+    echt = _Verzamelpartij.afronden
+
+    def afronden(self) -> None:
+        draden.add(threading.current_thread().name)
+        echt(self)
+
+    _Verzamelpartij.afronden = afronden  # type: ignore[method-assign]
+    try:
+        uitkomsten = list(
+            berichten_ontvangen(
+                berichten=_aanleveringen(*(_jw323(n) for n in range(8))), partij=2, tegelijk=2
+            )
+        )
+    finally:
+        _Verzamelpartij.afronden = echt  # type: ignore[method-assign]
+    assert [u.bericht.identificatie for u in uitkomsten] == [f"P{n:04d}" for n in range(8)]
+    assert all(u.bericht.status == BerichtStatus.VERWERKT for u in uitkomsten)
+    # Four batches of two: each took its even one (the batches share the list of what was
+    # taken); the odd ones went to the handler after.
+    assert len(partij.afgerond) == 4
+    assert sorted(partij.genomen) == ["P0000", "P0002", "P0004", "P0006"]
+    assert sorted(behandeld) == ["P0001", "P0003", "P0005", "P0007"]
+    assert draden and all(naam.startswith("partij") for naam in draden)

@@ -82,8 +82,17 @@ class Command(BaseCommand):
             type=int,
             default=PARTIJ_BERICHTEN,
             help=(
-                "Zoveel berichten samen opslaan en verwerken, elk in een eigen transactie "
+                "Zoveel berichten samen opslaan en verwerken, in één transactie "
                 f"(standaard {PARTIJ_BERICHTEN})."
+            ),
+        )
+        parser.add_argument(
+            "--tegelijk",
+            type=int,
+            default=1,
+            help=(
+                "Zoveel partijen tegelijk verwerken, elk met een eigen databaseverbinding "
+                "(standaard 1; 2 voor een grote map op PostgreSQL)."
             ),
         )
 
@@ -93,6 +102,8 @@ class Command(BaseCommand):
             raise CommandError("Geen bestanden gevonden.")
         if options["partij"] < 1:
             raise CommandError("--partij is minstens 1.")
+        if options["tegelijk"] < 1:
+            raise CommandError("--tegelijk is minstens 1.")
         mislukt = 0
         # A folder can hold a region's month: its full collections need not walk Django.
         langlevende_objecten_bevriezen()
@@ -100,6 +111,7 @@ class Command(BaseCommand):
             berichten=(Aanlevering(data=pad, bestandsnaam=pad.name) for pad in bestanden),
             kanaal=options["kanaal"],
             partij=options["partij"],
+            tegelijk=options["tegelijk"],
         )
         for pad, uitkomst in zip(bestanden, uitkomsten, strict=True):
             if isinstance(uitkomst, OSError):
