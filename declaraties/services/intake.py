@@ -21,14 +21,16 @@ after the other and the second sees what the first granted (TR321/TR322/TR369 st
 TR056/TR314/TR318/TR333 see the other message).
 
 **A batch of messages.** :class:`Declaratiepartij` is the 323 handler's batch
-(:mod:`iwmo_jw.routering`): in a delivery of many messages it assesses each message as it
-comes (:func:`_voorbereiden`) and stores all of them together at the end
-(:func:`_vastleggen`: one insert of declarations, one COPY of their prestaties, one booking
-call, their 325s in one insert), in the batch's one transaction. It takes one message per
-provider and locks providers with SKIP LOCKED, so it never waits for a provider another
-transaction holds; the financien locks (reservations, then accounts) are taken for the whole
-batch at the end, in the order of :mod:`financien.lock_objects`. One declaration is a batch of
-one: every channel runs the same set-based writes.
+(:mod:`iwmo_jw.routering`): in a delivery of many messages it locks each message's provider as
+it comes, then loads the contexts of all of them together
+(:func:`declaraties.laden.contexten_laden`), assesses each (:func:`_voorbereiden`) and stores
+all of them together (:func:`_vastleggen`: one insert of declarations, one COPY of their
+prestaties, one booking call, their 325s in one insert), in the batch's one transaction. It
+takes one message per provider and locks providers with SKIP LOCKED, so it never waits for a
+provider another transaction holds; the toewijzingen are locked with the contexts and the
+financien locks (reservations, then accounts) for the whole batch at the end, in the order of
+:mod:`financien.lock_objects`. One declaration is a batch of one: every channel runs the same
+set-based reads and writes.
 """
 
 from __future__ import annotations

@@ -16,16 +16,19 @@ two): a crash before its commit leaves the message ``ontvangen``, as after step 
 back to its savepoint and the message stays accepted with status ``verwerking_mislukt``.
 
 A delivery of many messages (a folder, a retrieval) goes through :func:`berichten_ontvangen`,
-which stores a batch's raw rows together first (while the first message is checked), checks
-the next message while the current one is processed, and lets apps do their after-commit work
-once per batch. When a handler has a batch (:class:`iwmo_jw.routering.Partij`: declaraties for
-the 323), steps 2 and 3 of the whole batch share one transaction: each message's outcome is
-recorded in turn and offered to its handler's batch, which stores what it took together at
-the end (one insert for 25 declarations instead of 25); what it did not take is handled one
-by one after the commit; when anything in the batch raises, its transaction is rolled back
-and every message of it is processed one by one as without batches (a crash leaves the batch
-``ontvangen``, for :func:`berichten_verwerken`). :func:`bericht_ontvangen` is a batch of one
-(whose check overlaps the storing of its raw row), processed on its own.
+which stores a batch's raw rows together first (while the checks run in a thread, one batch
+ahead: the next batch is read, stored and checked while one is handled), and lets apps do
+their after-commit work once per batch. When a handler has a batch
+(:class:`iwmo_jw.routering.Partij`: declaraties for the 323), steps 2 and 3 of the whole batch
+share one transaction: the outcomes are recorded together
+(:class:`~iwmo_jw.services.beoordelen.Partijbeoordeling`) and each accepted message is offered
+to its handler's batch, which stores what it took together at the end (one insert for 25
+declarations instead of 25); what it did not take is handled one by one after the commit; when
+anything in the batch raises, its transaction is rolled back and every message of it is
+processed one by one as without batches (a crash leaves the batch ``ontvangen``, for
+:func:`berichten_verwerken`). With ``tegelijk`` several batches are handled at the same time,
+each in a thread with its own connection. :func:`bericht_ontvangen` is a batch of one (whose
+check overlaps the storing of its raw row), processed on its own.
 
 Call these services outside an outer transaction: inside one, step 1 cannot commit on its
 own. Never log message content: log lines carry the message's uuid and type only.
