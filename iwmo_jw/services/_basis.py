@@ -57,17 +57,7 @@ def eis_berichtrol(door: Gebruiker | None) -> None:
 # --- Look-ups of every message (built once per process: kern.vaste_query) ---------------------
 
 _GEMEENTE = VasteQuery(lambda code: Gemeente.objects.filter(code=code)[:1])
-_INKOMEND_VERGRENDELD = VasteQuery(
-    lambda pk: (
-        InkomendBericht.objects.select_for_update(of=("self",))
-        .select_related("gemeente")
-        .defer("inhoud")
-        .filter(pk=pk)
-    )
-)
-
-
-#: The messages of a batch, locked together (as :func:`inkomend_vergrendelen` one).
+#: Inbound messages locked (in pk order), read with their gemeente; one or a batch's.
 _INKOMENDE_VERGRENDELD = VasteQuery(
     lambda pks: (
         InkomendBericht.objects.select_for_update(of=("self",))
@@ -93,10 +83,10 @@ def gemeente_met_code(code: str) -> Gemeente | None:
 def inkomend_vergrendelen(pk: int) -> InkomendBericht:
     """Lock an inbound message and read it with its gemeente (which a handler needs; not
     locked) but without its content (``inhoud`` loads on access)."""
-    rijen = _INKOMEND_VERGRENDELD(pk=pk)
-    if not rijen:
+    bericht = inkomende_vergrendelen([pk]).get(pk)
+    if bericht is None:
         raise InkomendBericht.DoesNotExist(f"Inkomend bericht {pk} bestaat niet.")
-    return rijen[0]
+    return bericht
 
 
 # --- Status transitions ----------------------------------------------------------------------
@@ -139,8 +129,8 @@ def inkomend_statuswijziging(
 
 
 def inkomend_verwerkt(berichten: Sequence[InkomendBericht]) -> None:
-    """Mark locked, waiting messages processed (as a handler's success does one by one), in
-    one update and one insert of history rows."""
+    """Mark locked, waiting messages processed (a handler's success, for one message or a
+    batch's), in one update and one insert of history rows."""
     if not berichten:
         return
     nu = timezone.now()

@@ -567,10 +567,7 @@ def _handler_uitvoeren(
         )
         bericht.save(update_fields=["status", "verwerking_fout"])
         return bericht
-    bericht.verwerkt_op = timezone.now()
-    bericht.verwerking_fout = ""
-    inkomend_status(bericht, BerichtStatus.VERWERKT)
-    bericht.save(update_fields=["status", "verwerkt_op", "verwerking_fout"])
+    inkomend_verwerkt([bericht])
     return bericht
 
 
