@@ -25,8 +25,9 @@ A handler may come with a *batch* (``register_handler(..., partij=fabriek)``): w
 accepted message of the handler's type (``partij.toevoegen(bericht, resultaat)``, in order of
 arrival) and then lets it store them together (``partij.afronden()``), so what the handler
 would write per message is written once per batch. ``toevoegen`` returns whether the batch
-took the message; the messages it did not take are handed to the handler one by one after
-the batch's commit. When anything in the batch raises, the batch's transaction is rolled back
+took the message, and ``afronden`` may give back some it took (a row it needs is held by
+another transaction); the messages it did not take or gave back are handed to the handler
+one by one after the batch's commit, in their order. When anything in the batch raises, the batch's transaction is rolled back
 and every message of it goes to the handler one by one, as without a batch.
 
 An app may also register a *batch context* (:func:`register_partijcontext`): a context
@@ -37,7 +38,7 @@ batch of messages, so work the app does after each commit can be done once for t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -58,8 +59,10 @@ class Partij(Protocol):
         batch, or return False to leave it to the handler after the batch."""
         ...
 
-    def afronden(self) -> None:
-        """Store what the batch took (in the batch's transaction)."""
+    def afronden(self) -> Iterable[InkomendBericht] | None:
+        """Store what the batch took (in the batch's transaction). Returns the messages it
+        took but gives back after all (say, a row it needs is held by another transaction):
+        they are left to the handler after the batch, as if not taken."""
         ...
 
 

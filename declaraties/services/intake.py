@@ -919,31 +919,36 @@ def declaratie_bericht_verwerken(
 #: A provider found and locked for a batch of messages, or nothing when another transaction
 #: holds its lock: a batch never waits for a provider, so two batches cannot deadlock on
 #: their providers (and the message waits for the provider after the batch, one by one).
-_AANBIEDER_MET_AGB_VRIJ_VERGRENDELEN = VasteQuery(
-    lambda agb_code: (
+#: The providers with these AGB codes (unique) that no other transaction holds, locked in pk
+#: order; those held are skipped, not waited for.
+_AANBIEDERS_VRIJ_VERGRENDELEN = VasteQuery(
+    lambda agb_codes: (
         Zorgaanbieder.objects.select_for_update(skip_locked=True)
-        .filter(agb_code=agb_code)
-        .order_by("pk")[:1]
+        .filter(agb_code__any=agb_codes)
+        .order_by("pk")
     )
 )
 
 
 class Declaratiepartij:
     """The 323s of a batch of messages stored together (the handler's batch,
-    :class:`iwmo_jw.routering.Partij`): each message taken has its provider locked as it
-    comes; at the end the contexts of all of them are loaded together
+    :class:`iwmo_jw.routering.Partij`): at the end the providers of the messages taken are
+    locked in one query, the contexts of their messages loaded together
     (:func:`declaraties.laden.contexten_laden`), each is assessed, and all are stored with the
     set-based writes of :func:`_vastleggen`: a batch costs a fixed number of queries for its
-    contexts, declarations, lines, bookings and 325s instead of that number per message.
+    providers, contexts, declarations, lines, bookings and 325s instead of that number per
+    message.
 
     One message per provider: a provider's later messages in the batch, and every message
     after one of its messages the batch did not take, are left to the handler after the
     batch, in their order (the second sees what the first granted). Not taken either: a
-    message that failed level 2 (its 0001 answer), one whose gemeente or provider is unknown
-    (the handler records the failure), and one whose provider another transaction holds."""
+    message that failed level 2 (its 0001 answer) and one whose gemeente is unknown (the
+    handler records the failure). Given back at the end: a message whose provider is
+    unknown (the handler records that too) or held by another transaction (the handler
+    waits for it)."""
 
     def __init__(self) -> None:
-        self._genomen: list[tuple[InkomendBericht, Bericht323, Gemeente, Zorgaanbieder]] = []
+        self._genomen: list[tuple[InkomendBericht, Bericht323, Gemeente]] = []
         #: AGB codes of the messages offered so far (taken or not)
         self._afzenders: set[str] = set()
 
@@ -955,13 +960,22 @@ class Declaratiepartij:
         model = resultaat.bericht
         if not isinstance(model, Bericht323) or not resultaat.geldig or bericht.gemeente is None:
             return False
-        zorgaanbieder = _AANBIEDER_MET_AGB_VRIJ_VERGRENDELEN.eerste(agb_code=agb_code)
-        if zorgaanbieder is None:
-            return False
-        self._genomen.append((bericht, model, bericht.gemeente, zorgaanbieder))
+        self._genomen.append((bericht, model, bericht.gemeente))
         return True
 
-    def afronden(self) -> None:
+    def afronden(self) -> list[InkomendBericht]:
+        vergrendeld = {
+            z.agb_code: z
+            for z in _AANBIEDERS_VRIJ_VERGRENDELEN(
+                agb_codes=sorted({b.agb_code for b, _, _ in self._genomen})
+            )
+        }
+        teruggegeven = [b for b, _, _ in self._genomen if b.agb_code not in vergrendeld]
+        genomen = [
+            (bericht, model, gemeente, vergrendeld[bericht.agb_code])
+            for bericht, model, gemeente in self._genomen
+            if bericht.agb_code in vergrendeld
+        ]
         geladen = contexten_laden(
             [
                 Contextverzoek(
@@ -971,7 +985,7 @@ class Declaratiepartij:
                     wet=_wet(model),
                     ontvangstdatum=_ontvangstdatum(bericht.ontvangen_op),
                 )
-                for bericht, model, gemeente, zorgaanbieder in self._genomen
+                for bericht, model, gemeente, zorgaanbieder in genomen
             ]
         )
         instellingen: dict[tuple[int, str], Beoordelingsinstelling | None] = {}
@@ -988,11 +1002,12 @@ class Declaratiepartij:
                     instellingen=instellingen,
                 )
                 for (bericht, model, gemeente, zorgaanbieder), context in zip(
-                    self._genomen, geladen, strict=True
+                    genomen, geladen, strict=True
                 )
             ],
             door=None,
         )
+        return teruggegeven
 
 
 def _technisch_afkeuren(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -188,11 +188,9 @@ def _beoordeeld_loggen(bericht: InkomendBericht) -> None:
 def _kop_overnemen(bericht: InkomendBericht, kop: Kop) -> None:
     p = partijen(kop)
     bericht.standaard = kop.soort.standaard.value
-    bericht.berichtcode = kop.soort.berichtcode
     bericht.berichttype = kop.soort.berichttype
-    bericht.afzender = kort(p.afzender, 20)
+    bericht.afzender, bericht.berichtcode, bericht.identificatie = _identiteit(kop)
     bericht.ontvanger = kort(p.ontvanger, 20)
-    bericht.identificatie = kort(p.identificatie, 40)
     bericht.identificatie_heen = kort(p.identificatie_heen, 40)
     bericht.dagtekening = kop.dagtekening
     bericht.gemeentecode = kort(p.gemeentecode, 20)
@@ -213,6 +211,44 @@ _ORIGINEEL = VasteQuery(
         .order_by("pk")[:1]
     )
 )
+#: The earlier messages under any of a batch's identities, in one query (the triples are
+#: picked out in Python).
+_ORIGINELEN = VasteQuery(
+    lambda afzenders, berichtcodes, identificaties: (
+        InkomendBericht.objects.defer("inhoud")
+        .filter(
+            afzender__any=afzenders,
+            berichtcode__any=berichtcodes,
+            identificatie__any=identificaties,
+            status__in=STATUSSEN_MET_IDENTITEIT,
+        )
+        .order_by("pk")
+    )
+)
+
+_Identiteit = tuple[str, int | None, str]
+
+
+def _identiteit(kop: Kop) -> _Identiteit:
+    """A message's identity (afzender, berichtcode, identificatie: TR056) as it is stored."""
+    p = partijen(kop)
+    return kort(p.afzender, 20), kop.soort.berichtcode, kort(p.identificatie, 40)
+
+
+def _origineel(
+    bericht: InkomendBericht, originelen: Mapping[_Identiteit, list[InkomendBericht]] | None
+) -> InkomendBericht | None:
+    """The first other message under ``bericht``'s identity: from ``originelen`` when the
+    batch loaded them, else asked for."""
+    if originelen is None:
+        return _ORIGINEEL.eerste(
+            afzender=bericht.afzender,
+            berichtcode=bericht.berichtcode,
+            identificatie=bericht.identificatie,
+            pk=bericht.pk,
+        )
+    identiteit = (bericht.afzender, bericht.berichtcode, bericht.identificatie)
+    return next((r for r in originelen.get(identiteit, ()) if r.pk != bericht.pk), None)
 
 
 def _uitkomst_bepalen(
@@ -221,9 +257,12 @@ def _uitkomst_bepalen(
     resultaat: Validatieresultaat | None,
     kop: Kop | None,
     gemeenten: dict[str, Gemeente | None] | None = None,
+    originelen: Mapping[_Identiteit, list[InkomendBericht]] | None = None,
 ) -> _Uitkomst:
     """The outcome of a message's check. ``gemeenten``: gemeenten looked up before in this
-    transaction, by code (filled as they are looked up)."""
+    transaction, by code (filled as they are looked up); ``originelen``: the earlier messages
+    per identity, when a batch loaded them together (:meth:`Partijbeoordeling.
+    identiteiten_laden`)."""
     if invoer.te_groot:
         return _weigering("te_groot", [invoer.te_groot_melding()])
     if resultaat is None or kop is None:
@@ -277,12 +316,7 @@ def _uitkomst_bepalen(
         )
     if resultaat.niveau == 1:
         return _weigering(resultaat.fouten[0].code, list(resultaat.fouten))
-    origineel = _ORIGINEEL.eerste(
-        afzender=bericht.afzender,
-        berichtcode=bericht.berichtcode,
-        identificatie=bericht.identificatie,
-        pk=bericht.pk,
-    )
+    origineel = _origineel(bericht, originelen)
     if origineel is not None:
         if origineel.sha256 == bericht.sha256 and origineel.grootte == bericht.grootte:
             melding = Melding(
@@ -425,6 +459,25 @@ class Partijbeoordeling:
         self._beoordeeld: list[InkomendBericht] = []
         self._wijzigingen: list[InkomendBerichtStatusWijziging] = []
         self._termijnen: list[Termijn] = []
+        self._originelen: dict[_Identiteit, list[InkomendBericht]] | None = None
+
+    def identiteiten_laden(self, koppen: Iterable[Kop]) -> None:
+        """Read the earlier messages under the identities of ``koppen`` (the batch's checked
+        headers) in one query, which :meth:`beoordelen` then uses instead of a query per
+        message (TR056). Read in the batch's transaction, before any of its outcomes: what
+        each message's own query would have found."""
+        identiteiten = {_identiteit(kop) for kop in koppen}
+        self._originelen = {}
+        if not identiteiten:
+            return
+        for rij in _ORIGINELEN(
+            afzenders=sorted({a for a, _, _ in identiteiten}),
+            berichtcodes=sorted({c for _, c, _ in identiteiten}),
+            identificaties=sorted({i for _, _, i in identiteiten}),
+        ):
+            identiteit = (rij.afzender, rij.berichtcode, rij.identificatie)
+            if identiteit in identiteiten:
+                self._originelen.setdefault(identiteit, []).append(rij)
 
     def beoordelen(
         self, pk: int, invoer: Invoer, resultaat: Validatieresultaat | None
@@ -436,7 +489,9 @@ class Partijbeoordeling:
         kop = resultaat.kop if resultaat is not None else None
         if kop is not None:
             _kop_overnemen(bericht, kop)
-        uitkomst = _uitkomst_bepalen(bericht, invoer, resultaat, kop, self._gemeenten)
+        uitkomst = _uitkomst_bepalen(
+            bericht, invoer, resultaat, kop, self._gemeenten, self._originelen
+        )
         if uitkomst.status == BerichtStatus.WACHT_OP_VERWERKING:
             identiteit = (bericht.afzender, bericht.berichtcode, bericht.identificatie)
             if identiteit in self._identiteiten:

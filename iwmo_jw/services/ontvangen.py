@@ -410,17 +410,25 @@ def _in_een_transactie(berichten: _Berichten) -> list[Ontvangst | OSError] | Non
     outcome decided in turn (:class:`~iwmo_jw.services.beoordelen.Partijbeoordeling`, written
     for all of them before the handlers' batches store theirs) and, when accepted, offered to
     its handler's batch (:class:`iwmo_jw.routering.Partij`), which
-    stores what it took at the end; those messages are marked processed together. Messages
-    accepted but not taken are handled one by one after the commit. When anything raises,
+    stores what it took at the end; those messages are marked processed together. The earlier
+    messages under the batch's identities (TR056) are read in one query first. Messages
+    accepted but not taken, or given back by their batch at the end, are handled one by one
+    after the commit, in their order. When anything raises,
     the transaction is rolled back and None returned: the caller then handles every message
     one by one, as without batches (the checks are kept)."""
     klaar: dict[tuple[str, int], InkomendBericht] = {}
-    genomen: list[InkomendBericht] = []
-    later: list[tuple[tuple[str, int], InkomendBericht, Validatieresultaat]] = []
+    genomen: dict[int, tuple[int, tuple[str, int], InkomendBericht, Validatieresultaat]] = {}
+    later: list[tuple[int, tuple[str, int], InkomendBericht, Validatieresultaat]] = []
     try:
         with transaction.atomic():
             beoordeling = Partijbeoordeling(
                 [berichten.rij(sleutel).pk for sleutel in berichten.te_controleren_sleutels()]
+            )
+            beoordeling.identiteiten_laden(
+                resultaat.kop
+                for i in sorted(berichten.te_controleren)
+                if (resultaat := berichten.resultaat_van(i)) is not None
+                and resultaat.kop is not None
             )
             partijen: dict[Partijfabriek, Partij] = {}
             for i, (_, invoer) in enumerate(berichten.gelezen):
@@ -445,14 +453,15 @@ def _in_een_transactie(berichten: _Berichten) -> list[Ontvangst | OSError] | Non
                             if partij is None:
                                 partij = partijen[fabriek] = fabriek()
                         if partij is not None and partij.toevoegen(bericht, resultaat):
-                            genomen.append(bericht)
+                            genomen[bericht.pk] = (i, sleutel, bericht, resultaat)
                         else:
-                            later.append((sleutel, bericht, resultaat))
+                            later.append((i, sleutel, bericht, resultaat))
                 klaar[sleutel] = bericht
             beoordeling.vastleggen()
             for partij in partijen.values():
-                partij.afronden()
-            inkomend_verwerkt(genomen)
+                for teruggegeven in partij.afronden() or ():
+                    later.append(genomen.pop(teruggegeven.pk))
+            inkomend_verwerkt([bericht for _, _, bericht, _ in genomen.values()])
     except Exception as exc:
         # Only the type: an exception's text may quote message content.
         logger.warning(
@@ -461,9 +470,9 @@ def _in_een_transactie(berichten: _Berichten) -> list[Ontvangst | OSError] | Non
             type(exc).__name__,
         )
         return None
-    for bericht in genomen:
+    for _, _, bericht, _ in genomen.values():
         _verwerkt_loggen(bericht)
-    for sleutel, bericht, resultaat in later:
+    for _, sleutel, bericht, resultaat in sorted(later, key=lambda m: m[0]):
         klaar[sleutel] = _verwerken(bericht.pk, resultaat)
     return berichten.uitkomsten(klaar)
 

@@ -38,11 +38,13 @@ def _maand(m: int) -> tuple[date, date]:
     return date(2026, m, 1), date(2026, m + 1, 1) - timedelta(days=1)
 
 
-def _tweede_aanbieder(ds: Declaratiescene) -> Declaratiescene:
+def _tweede_aanbieder(
+    ds: Declaratiescene, agb_code: str = "23456789", bsn: str = BSN_2
+) -> Declaratiescene:
     """A second provider with a Wmo contract (begeleiding at 65.00) and a toewijzing of 40
     hours a month in 2026 for a second client: a scene that sends its own messages."""
     scene = ds.scene
-    aanbieder = ZorgaanbiederFactory(agb_code="23456789", naam="Zorg Oost B.V.")
+    aanbieder = ZorgaanbiederFactory(agb_code=agb_code, naam=f"Zorg {agb_code} B.V.")
     contract = ContractFactory(
         zorgaanbieder=aanbieder, gemeenten=[scene.gemeente], ingangsdatum=date(2025, 1, 1)
     )
@@ -54,7 +56,7 @@ def _tweede_aanbieder(ds: Declaratiescene) -> Declaratiescene:
         ingangsdatum=date(2025, 1, 1),
         einddatum=date(2026, 12, 31),
     )
-    client = scene.client_maken(bsn=BSN_2)
+    client = scene.client_maken(bsn=bsn)
     tweede = replace(scene, aanbieder=aanbieder, client=client)
     return Declaratiescene(
         scene=tweede, toewijzing=begeleiding_toewijzen(tweede), volgnummer=ds.volgnummer
@@ -145,6 +147,24 @@ def test_het_tweede_bericht_van_een_aanbieder_komt_na_de_partij_en_ziet_het_eers
         (PrestatieStatus.AFGEWEZEN, "8021"),
         (PrestatieStatus.TOEGEKEND, ""),
     ]
+
+
+def test_een_onbekende_aanbieder_geeft_de_partij_terug_aan_de_verwerker(ds):
+    """The batch finds its providers at the end, in one query; a message whose AGB code is
+    unknown is given back and fails in the handler after the batch, with the reason, while the
+    batch stores the other."""
+    ds2 = _tweede_aanbieder(ds)
+    onbekend = ds2.xml([ds2.prestatie("R1", uren=5)], bsn=BSN_2)
+    Zorgaanbieder.objects.filter(pk=ds2.scene.aanbieder.pk).update(agb_code="98765432")
+    with CaptureQueriesContext(connection) as vastgelegd:
+        fout, goed = _lever(onbekend, ds.xml([ds.prestatie("R1", uren=10)]))
+    assert _declaratie_inserts(vastgelegd) == 1
+    assert goed.status == BerichtStatus.VERWERKT
+    assert _statussen(Declaratie.objects.get(bericht=goed)) == [(PrestatieStatus.TOEGEKEND, "")]
+    fout.refresh_from_db()
+    assert fout.status == BerichtStatus.VERWERKING_MISLUKT
+    assert fout.verwerking_fout.startswith("zorgaanbieder_onbekend: ")
+    assert not Declaratie.objects.filter(bericht=fout).exists()
 
 
 def test_een_bericht_dat_op_niveau_2_faalt_krijgt_in_een_levering_0001(ds):
@@ -255,6 +275,41 @@ def test_de_queries_van_een_partij_groeien_niet_met_de_regels(ds):
         assert _declaratie_inserts(vastgelegd) == 1
         aantallen.append(len(vastgelegd))
     assert aantallen[0] == aantallen[1], aantallen
+
+
+@pytest.mark.postgres
+def test_de_queries_van_een_partij_groeien_niet_met_haar_berichten(ds):
+    """The providers of a batch are locked, and the earlier messages under its identities
+    (TR056) read, in one query each: a batch of four providers' messages costs what a batch
+    of two costs (on PostgreSQL: elsewhere the deadlines the 325s close are closed one
+    statement per answer)."""
+    # Valid BSNs (11-proef) for the clients of the extra providers.
+    scenes = [ds] + [
+        _tweede_aanbieder(ds, agb_code=agb, bsn=bsn)
+        for agb, bsn in (
+            ("23456789", BSN_2),
+            ("34567890", "999990032"),
+            ("45678901", "999990044"),
+        )
+    ]
+    aantallen = []
+    # The first round warms what a process looks up once (it is not counted).
+    for ronde, deel in enumerate((scenes[:2], scenes[:2], scenes)):
+        data = [
+            s.xml(
+                [s.prestatie(f"Q{ronde}", periode=_maand(ronde + 1))],
+                bsn=s.scene.client.bsn,
+                periode=_maand(9 + ronde),  # a later period each round (TR318)
+            )
+            for s in deel
+        ]
+        with CaptureQueriesContext(connection) as vastgelegd:
+            berichten = _lever(*data)
+        assert [b.status for b in berichten] == [BerichtStatus.VERWERKT] * len(deel)
+        assert {d.retourcode for d in Declaratie.objects.filter(bericht__in=berichten)} == {"8001"}
+        assert _declaratie_inserts(vastgelegd) == 1
+        aantallen.append(len(vastgelegd))
+    assert aantallen[1] == aantallen[2], aantallen[1:]
 
 
 @pytest.mark.postgres
