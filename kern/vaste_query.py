@@ -249,13 +249,22 @@ class VasteQuery:
                     params[i] = w if type(w) is soort else soort(w)
         with connection.cursor() as cursor:
             cursor.execute(g.sql, params)
-            rijen = [list(r[: g.aantal]) for r in cursor.fetchall()]
-        for rij in rijen:
-            for pos, (convs, expressie) in g.converters:
-                waarde = rij[pos]
-                for converter in convs:
-                    waarde = converter(waarde, expressie, connection)
-                rij[pos] = waarde
+            opgehaald = cursor.fetchall()
+        rijen: list[Any]
+        if g.converters:
+            rijen = [list(r[: g.aantal]) for r in opgehaald]
+            for rij in rijen:
+                for pos, (convs, expressie) in g.converters:
+                    waarde = rij[pos]
+                    for converter in convs:
+                        waarde = converter(waarde, expressie, connection)
+                    rij[pos] = waarde
+        elif opgehaald and len(opgehaald[0]) != g.aantal:
+            rijen = [r[: g.aantal] for r in opgehaald]
+        else:
+            # Nothing to convert or cut off: the rows as the driver gave them (tuples), not
+            # copied (most of a batch's context rows).
+            rijen = opgehaald
         if g.soort is ModelIterable:
             alias = connection.alias
             return [g.model.from_db(alias, g.veldnamen, rij) for rij in rijen]
@@ -263,4 +272,6 @@ class VasteQuery:
             return [rij[0] for rij in rijen]
         if g.soort is ValuesIterable:
             return [dict(zip(g.namen, rij, strict=True)) for rij in rijen]
+        if rijen is opgehaald:
+            return rijen
         return [tuple(rij) for rij in rijen]
