@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -243,7 +243,11 @@ def _procent(waarde: Decimal) -> str:
 
 @dataclass
 class _Meting:
-    """One subject's value against its norm, with the thresholds that apply to it."""
+    """One subject's value against its norm, with the thresholds that apply to it.
+
+    ``onderwerp``, ``cijfers`` and ``velden`` are only read when an alert is raised; a kind
+    measured in bulk (toewijzingen: every one a batch of declarations booked on) leaves them
+    to ``aanvullen``, which :meth:`volledig` calls once."""
 
     soort: str
     sleutel: str
@@ -252,10 +256,18 @@ class _Meting:
     norm: Decimal
     waarde: Decimal
     drempels: tuple[int, ...]
-    onderwerp: str  # the subject, for people: "Budgetpost 2026 Wmo 2015 6.71"
     maat: str  # what the percentage measures: "van het budget gereserveerd of gerealiseerd"
-    cijfers: dict[str, Any]
+    onderwerp: str = ""  # the subject, for people: "Budgetpost 2026 Wmo 2015 6.71"
+    cijfers: dict[str, Any] = field(default_factory=dict)
     velden: dict[str, Any] = field(default_factory=dict)
+    aanvullen: Callable[[_Meting], None] | None = None
+
+    def volledig(self) -> _Meting:
+        """This measurement with its subject, figures and fields filled in."""
+        if self.aanvullen is not None:
+            aanvullen, self.aanvullen = self.aanvullen, None
+            aanvullen(self)
+        return self
 
     def boven(self, drempel: int) -> bool:
         if self.norm <= 0:
@@ -397,6 +409,24 @@ _LOPEND = VasteQuery(
 )
 
 
+def _toewijzing_aanvullen(r: dict[str, Any]) -> Callable[[_Meting], None]:
+    def aanvullen(meting: _Meting) -> None:
+        meting.onderwerp = f"Toewijzing {r['bron_id']} ({r['zorgaanbieder_naam']})"
+        meting.cijfers = {
+            "gereserveerd_bedrag": str(meting.norm),
+            "gerealiseerd": str(meting.waarde),
+            "open": str(_som(r["open"])),
+            "reserveringen": str(r["aantal"]),
+        }
+        meting.velden = {
+            "zorgaanbieder_id": r["aanbieder_id"],
+            "bron_type": BronType.TOEWIJZING,
+            "bron_id": r["bron_id"],
+        }
+
+    return aanvullen
+
+
 def _toewijzing_metingen(bron_ids: Iterable[str], drempels_van: Any) -> list[_Meting]:
     ids = sorted({str(b) for b in bron_ids})
     if not ids:
@@ -412,19 +442,8 @@ def _toewijzing_metingen(bron_ids: Iterable[str], drempels_van: Any) -> list[_Me
             norm=_som(r["norm"]),
             waarde=_som(r["waarde"]),
             drempels=drempels(r["gemeente_id"], SignaleringSoort.TOEWIJZING),
-            onderwerp=f"Toewijzing {r['bron_id']} ({r['zorgaanbieder_naam']})",
             maat="van het gereserveerde bedrag gerealiseerd",
-            cijfers={
-                "gereserveerd_bedrag": str(_som(r["norm"])),
-                "gerealiseerd": str(_som(r["waarde"])),
-                "open": str(_som(r["open"])),
-                "reserveringen": str(r["aantal"]),
-            },
-            velden={
-                "zorgaanbieder_id": r["aanbieder_id"],
-                "bron_type": BronType.TOEWIJZING,
-                "bron_id": r["bron_id"],
-            },
+            aanvullen=_toewijzing_aanvullen(r),
         )
         for r in rijen
     ]
@@ -534,6 +553,7 @@ def _verwerken(metingen: Sequence[_Meting]) -> list[Signalering]:
 def _signaleren(meting: _Meting, drempel: int) -> Signalering | None:
     """Insert one alert under the unique constraint; None when a concurrent evaluation raised
     the same crossing first."""
+    meting.volledig()
     signalering = Signalering(
         gemeente_id=meting.gemeente_id,
         jaar=meting.jaar,
