@@ -30,9 +30,12 @@ in one run, the prestaties (lines) per second of:
     the floor stays one process, so the ratio of (b‖) is not the target's;
 (b) in batches: the same messages through ``iwmo_jw.services.berichten_ontvangen`` in
     batches of ``--partij`` (default: the batch of ``bericht_inlezen``), one process, on
-    another copy of the database made before (b): per batch the raw rows in one transaction
-    and one alert evaluation after the batch; each message still checked and processed in a
-    transaction of its own. Then the same checks, and every line's outcome compared with (b);
+    another copy of the database made before (b): per batch the raw rows in one transaction,
+    the checks' outcomes and the 323s in another (the 323 handler's batch), and one alert
+    evaluation after the batch. Then the same checks, and every line's outcome compared with (b);
+    once in one lane (``bericht_inlezen --tegelijk 1``), once in ``--tegelijk`` lanes (2: how
+    ``bericht_inlezen`` reads a folder on PostgreSQL; a sender's messages in one lane, in
+    order), each on a copy of its own;
 (c) a naive reference: codec parse and level 2, then per line ORM look-ups (reference,
     toewijzing, earlier use, tariff), ``Prestatie.save()`` and ``realisatie_boeken`` per
     approved line. It is slow, so it runs on the first ``--naief-berichten`` messages, each in
@@ -119,7 +122,7 @@ def _opties(argv: list[str] | None) -> argparse.Namespace:
         "--tegelijk",
         type=int,
         default=2,
-        help="de partijen ook met zoveel tegelijk (berichten_ontvangen(tegelijk=...), "
+        help="de partijen ook in zoveel banen tegelijk (berichten_ontvangen(tegelijk=...), "
         "bericht_inlezen --tegelijk), op een kopie van de database (2; 1 slaat het over)",
     )
     opties.add_argument(
@@ -523,22 +526,23 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"    (de signaleringen: {_nl(resultaat['taken_seconden'], 2)} s in "
             f"{_nl(resultaat['taken'])} evaluaties; op een kopie van de database van vóór (b), "
-            "één proces; zo leest bericht_inlezen een map)"
+            "één proces, één baan: bericht_inlezen --tegelijk 1)"
         )
     if tegelijk is not None:
         resultaat, _ = tegelijk
         print(
             _regel(
-                f"(b) in partijen, {args.tegelijk} tegelijk",
+                f"(b) in partijen, {args.tegelijk} banen",
                 resultaat["seconden"],
                 n,
                 vloer,
             )
         )
         print(
-            f"    (één proces, {args.tegelijk} partijen tegelijk in eigen threads en "
-            "databaseverbindingen: bericht_inlezen --tegelijk; op een kopie van de database "
-            "van vóór (b))"
+            f"    (één proces, {args.tegelijk} banen tegelijk in eigen threads en "
+            "databaseverbindingen, de berichten van een afzender in één baan op volgorde: zo "
+            "leest bericht_inlezen een map op PostgreSQL; op een kopie van de database van "
+            "vóór (b))"
         )
     naief_totaal = naief_seconden / naief_regels * n if naief_regels else None
     if naief_totaal is not None:
@@ -559,9 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     if partijen is not None:
         vergelijkingen.append(("(b) in partijen", partijen[0]["seconden"]))
     if tegelijk is not None:
-        vergelijkingen.append(
-            (f"(b) in partijen, {args.tegelijk} tegelijk", tegelijk[0]["seconden"])
-        )
+        vergelijkingen.append((f"(b) in partijen, {args.tegelijk} banen", tegelijk[0]["seconden"]))
     for label, seconden in vergelijkingen:
         ratio = seconden / vloer
         print(
@@ -645,14 +647,14 @@ def main(argv: list[str] | None = None) -> int:
         resultaat, controle_tegelijk = tegelijk
         terug = resultaat["teruggedraaid"]
         print(
-            f"(b) in partijen, {args.tegelijk} tegelijk: piek "
+            f"(b) in partijen, {args.tegelijk} banen: piek "
             f"{_nl(resultaat['piek_kib'] / 1024)} MiB RSS; {_nl(len(terug))} partijen "
             "teruggedraaid en één voor één verwerkt"
             + (f" ({', '.join(sorted(set(terug)))})" if terug else "")
         )
         in_orde = (
             _controle_naast_b(
-                f"(b) in partijen, {args.tegelijk} tegelijk", controle_tegelijk, controle
+                f"(b) in partijen, {args.tegelijk} banen", controle_tegelijk, controle
             )
             and in_orde
         )

@@ -38,8 +38,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,6 +55,7 @@ from iwmo_jw.codec import Validatieresultaat, valideer
 from iwmo_jw.constants import BerichtStandaard, BerichtStatus, Kanaal
 from iwmo_jw.invoer import Invoer, lees_begrensd, max_grootte
 from iwmo_jw.models import InkomendBericht
+from iwmo_jw.partijen import partijen
 from iwmo_jw.routering import (
     Partij,
     Partijfabriek,
@@ -166,13 +168,16 @@ def berichten_ontvangen(
     writes. The same bytes twice in a batch are stored once; the second gets the first's
     outcome (``nieuw`` False).
 
-    ``tegelijk`` > 1: that many batches are handled at the same time, each in a thread with a
-    database connection of its own, so one batch's Python work runs while another waits for
-    PostgreSQL; results still come in order. Two batches never wait for each other's
-    providers (their 323s lock providers with SKIP LOCKED: a provider the other batch holds
-    leaves that message to the handler after the batch), and take the rows they share in
-    the same order, as two workers would. Each thread uses a connection of its own: not for
-    callers that need their own transaction to see the rows (tests in a transaction).
+    ``tegelijk`` > 1: the messages are handled in that many lanes at the same time, each a
+    thread with a database connection of its own, so one lane's Python work runs while
+    another waits for PostgreSQL. ``partij`` × ``tegelijk`` messages are read together and
+    each lane takes its part of them as its batch. A message's lane is fixed by its sender
+    (the header's Afzender: every message of a provider in one lane), and a lane handles its
+    parts in the delivery's order, so a provider's messages are handled in the order
+    they came, as with one lane; results still come in order. Lanes take the rows they
+    share (a gemeente's accounts) in the same order. Inside a transaction (a caller whose
+    own transaction must see the rows, such as a test) there is one lane: the others'
+    connections could not see what it has not committed.
 
     When a message's check or handling raises (not a handler's failure, which is recorded),
     the exception ends the call; the messages stored and not yet handled (that message, the
@@ -181,19 +186,21 @@ def berichten_ontvangen(
     if kanaal not in Kanaal.values:
         raise DomeinFout(f"Onbekend kanaal {kanaal!r}.", code="kanaal_onbekend")
     grens = max_grootte()
-    tegelijk = max(tegelijk, 1)
-    controles = _Controles(voorsprong=max(partij, 1) * tegelijk)
+    tegelijk = 1 if transaction.get_connection().in_atomic_block else max(tegelijk, 1)
+    # Read together: a batch per lane (each lane gets about ``partij`` of them).
+    per_lezing = max(partij, 1) * tegelijk
+    controles = _Controles(voorsprong=per_lezing)
     # Batches read, stored raw and checked, waiting for (or, with ``tegelijk`` > 1, in) their
     # handling; the next batch is read while one is handled.
     wachtend: deque[Callable[[], list[Ontvangst | OSError]]] = deque()
-    afhandelaars = ThreadPoolExecutor(tegelijk, "partij") if tegelijk > 1 else None
+    banen = [ThreadPoolExecutor(1, f"partij{k}") for k in range(tegelijk)] if tegelijk > 1 else []
 
     def plannen(gelezen: list[tuple[Aanlevering, Invoer | OSError]]) -> None:
         voorbereid = _partij_voorbereiden(gelezen, kanaal, controles)
-        if afhandelaars is None:
+        if not banen:
             wachtend.append(lambda: _partij_afhandelen(voorbereid))
         else:
-            wachtend.append(afhandelaars.submit(_partij_in_draad, voorbereid).result)
+            wachtend.append(_over_banen(voorbereid, banen))
 
     gelezen: list[tuple[Aanlevering, Invoer | OSError]] = []
     omvang = 0
@@ -205,10 +212,11 @@ def berichten_ontvangen(
                 invoer = fout
             gelezen.append((aanlevering, invoer))
             omvang += len(invoer.bewaard) if isinstance(invoer, Invoer) else 0
-            if len(gelezen) >= partij or omvang >= PARTIJ_BYTES:
+            if len(gelezen) >= per_lezing or omvang >= PARTIJ_BYTES:
                 plannen(gelezen)
                 gelezen, omvang = [], 0
-                if len(wachtend) > tegelijk:
+                # One read batch handled while the next is read (in lanes: queued in them).
+                if len(wachtend) > 1:
                     yield from wachtend.popleft()()
         if gelezen:
             plannen(gelezen)
@@ -216,8 +224,8 @@ def berichten_ontvangen(
             yield from wachtend.popleft()()
     finally:
         controles.afbreken()
-        if afhandelaars is not None:
-            afhandelaars.shutdown(wait=True, cancel_futures=True)
+        for baan in banen:
+            baan.shutdown(wait=True, cancel_futures=True)
 
 
 class _Controles:
@@ -324,12 +332,56 @@ def _partij_voorbereiden(
 
 
 def _partij_in_draad(berichten: _Berichten) -> list[Ontvangst | OSError]:
-    """:func:`_partij_afhandelen` in a thread of ``berichten_ontvangen(tegelijk=...)``, on the
+    """:func:`_partij_afhandelen` in a lane of ``berichten_ontvangen(tegelijk=...)``, on the
     thread's own database connection, closed when the batch is done."""
     try:
         return _partij_afhandelen(berichten)
     finally:
         connections.close_all()
+
+
+def _baan_van(resultaat: Validatieresultaat | None, banen: int) -> int:
+    """The lane of a checked message: by its sender, the same in every batch (a message
+    without a readable header: lane 0)."""
+    if resultaat is None or resultaat.kop is None:
+        return 0
+    return zlib.crc32(partijen(resultaat.kop).afzender.encode()) % banen
+
+
+def _over_banen(
+    berichten: _Berichten, banen: Sequence[ThreadPoolExecutor]
+) -> Callable[[], list[Ontvangst | OSError]]:
+    """Hand each lane its part of a batch (waiting for the batch's checks, which say the
+    senders); returns what gives the batch's results, in order, once every part is done.
+    The same bytes twice are the same sender, so in the same part."""
+    per_baan: list[list[int]] = [[] for _ in banen]
+    baan_van_sleutel: dict[tuple[str, int], int] = {}
+    for i, (_, invoer) in enumerate(berichten.gelezen):
+        baan = 0
+        if isinstance(invoer, Invoer):
+            sleutel = (invoer.sha256, invoer.grootte)
+            if sleutel not in baan_van_sleutel:
+                resultaat = berichten.resultaat_van(i) if i in berichten.te_controleren else None
+                baan_van_sleutel[sleutel] = _baan_van(resultaat, len(banen))
+            baan = baan_van_sleutel[sleutel]
+        per_baan[baan].append(i)
+    delen = [
+        (indices, banen[k].submit(_partij_in_draad, berichten.deel(indices)))
+        for k, indices in enumerate(per_baan)
+        if indices
+    ]
+
+    def uitkomsten() -> list[Ontvangst | OSError]:
+        try:
+            samen: list[Ontvangst | OSError | None] = [None] * len(berichten.gelezen)
+            for indices, toekomst in delen:
+                for i, uitkomst in zip(indices, toekomst.result(), strict=True):
+                    samen[i] = uitkomst
+            return [u for u in samen if u is not None]
+        finally:
+            berichten.vergeten()
+
+    return uitkomsten
 
 
 def _partij_afhandelen(berichten: _Berichten) -> list[Ontvangst | OSError]:
@@ -361,6 +413,22 @@ class _Berichten:
 
     def rij(self, sleutel: tuple[str, int]) -> InkomendBericht:
         return self.nieuw.get(sleutel) or self.eerder[sleutel]
+
+    def deel(self, indices: Sequence[int]) -> _Berichten:
+        """The inputs at ``indices`` (in order) as a batch of their own, for a lane; their
+        checks stay the batch's, which forgets them once every part is done."""
+        gelezen = [self.gelezen[i] for i in indices]
+        positie = {oud: nieuw for nieuw, oud in enumerate(indices)}
+        sleutels = {(inv.sha256, inv.grootte) for _, inv in gelezen if isinstance(inv, Invoer)}
+        resultaat_van = self.resultaat_van
+        return _Berichten(
+            gelezen=gelezen,
+            nieuw={k: v for k, v in self.nieuw.items() if k in sleutels},
+            eerder={k: v for k, v in self.eerder.items() if k in sleutels},
+            te_controleren=frozenset(positie[i] for i in self.te_controleren if i in positie),
+            resultaat_van=lambda j: resultaat_van(indices[j]),
+            vergeten=lambda: None,
+        )
 
     def te_controleren_sleutels(self) -> list[tuple[str, int]]:
         sleutels = []

@@ -81,17 +81,17 @@ def test_klein_runs_end_to_end_and_prints_its_figures(tmp_path: Path) -> None:
         "(b) in partijen/(a) = ",
         "Controle na (b) in partijen:",
         # Two batches at a time: the same checks and the same outcome per line.
-        "(b) in partijen, 2 tegelijk",
-        "Controle na (b) in partijen, 2 tegelijk:",
+        "(b) in partijen, 2 banen",
+        "Controle na (b) in partijen, 2 banen:",
     ):
         assert regel in tekst, f"{regel!r} ontbreekt in:\n{tekst}"
     # The batches ran in one transaction each: none was rolled back and processed one by one.
     assert re.search(r"MiB RSS; 0 partijen teruggedraaid en één voor één verwerkt", tekst), tekst
-    na_tegelijk = tekst.split("Controle na (b) in partijen, 2 tegelijk:")[1]
+    na_tegelijk = tekst.split("Controle na (b) in partijen, 2 banen:")[1]
     assert "berichten: 10/10 verwerkt, 10 declaraties beantwoord" in na_tegelijk
     assert "grootboek_controleren: 0 bevindingen" in na_tegelijk
     assert "gelijk aan die van (b): ja" in na_tegelijk
-    assert "2 tegelijk: piek " in tekst and "0 partijen teruggedraaid" in tekst
+    assert "2 banen: piek " in tekst and "0 partijen teruggedraaid" in tekst
     na_partijen = tekst.split("Controle na (b) in partijen:")[1].split("Controle na")[0]
     assert "berichten: 10/10 verwerkt, 10 declaraties beantwoord" in na_partijen
     assert "grootboek_controleren: 0 bevindingen" in na_partijen

@@ -181,6 +181,30 @@ def test_valideren_exitstatus_als_proces(bestanden, exitstatus):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("opties", [[], ["--tegelijk", "3"]])
+def test_inlezen_in_banen_standaard_twee_op_postgresql(diemen, tmp_path, monkeypatch, opties):
+    """bericht_inlezen handles a folder in two lanes on PostgreSQL (a sender's messages in
+    one lane, in order: berichten_ontvangen), one elsewhere; --tegelijk says otherwise."""
+    from django.db import connection
+
+    from iwmo_jw.management.commands import bericht_inlezen
+
+    gevraagd: list[int] = []
+    echt = bericht_inlezen.berichten_ontvangen
+
+    def berichten_ontvangen(**kwargs):
+        gevraagd.append(kwargs["tegelijk"])
+        return echt(**kwargs)
+
+    monkeypatch.setattr(bericht_inlezen, "berichten_ontvangen", berichten_ontvangen)
+    (tmp_path / "JW317.xml").write_bytes(voorbeeld("JW317"))
+    call_command("bericht_inlezen", str(tmp_path), *opties, stdout=StringIO())
+    standaard = 2 if connection.vendor == "postgresql" else 1
+    assert gevraagd == [3 if opties else standaard]
+    assert InkomendBericht.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_inlezen_van_een_map(diemen, tmp_path):
     for naam in ("JW323", "JW315", "JW317"):
         (tmp_path / f"{naam}.xml").write_bytes(voorbeeld(naam))

@@ -350,36 +350,93 @@ def test_twee_berichten_onder_een_identiteit_in_een_partij_gaan_een_voor_een(
     assert behandeld == ["P0002", "P0004"]
 
 
+#: Two senders whose messages go to different lanes of two (by the CRC-32 of the Afzender).
+AFZENDER_A, AFZENDER_B = "23456789", "12345678"
+
+
+def _van(afzender: str, n: int) -> bytes:
+    return bericht("JW323", identificatie=f"P{n:04d}", afzender=afzender)
+
+
+@pytest.fixture
+def gezien_in_draad() -> Iterator[list[tuple[str, str, str]]]:
+    """The batch of :class:`_Verzamelpartij` with a handler; (thread, Afzender,
+    Identificatie) of each message as the batch takes it or the handler gets it, in the
+    order that happens."""
+    partij = _Verzamelpartij
+    partij.genomen, partij.afgerond, partij.falen = [], [], False
+    gezien: list[tuple[str, str, str]] = []
+    slot = threading.Lock()
+
+    def noteren(b: InkomendBericht) -> None:
+        with slot:
+            gezien.append((threading.current_thread().name, b.afzender, b.identificatie))
+
+    echt = partij.toevoegen
+
+    def toevoegen(self, b: InkomendBericht, resultaat) -> bool:
+        genomen = echt(self, b, resultaat)
+        if genomen:
+            noteren(b)
+        return genomen
+
+    def verwerker(b: InkomendBericht, resultaat) -> None:
+        noteren(b)
+
+    partij.toevoegen = toevoegen  # type: ignore[method-assign]
+    register_handler(soort("JW323"), verwerker, partij=partij)
+    try:
+        yield gezien
+    finally:
+        partij.toevoegen = echt  # type: ignore[method-assign]
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_partijen_tegelijk_elk_in_een_eigen_thread_met_de_uitkomsten_op_volgorde(
-    diemen, verzamelpartij
-):
-    """``tegelijk=2``: two batches are handled at the same time, each in a thread of its own
-    with its own connection (so this test commits: transaction=True); the results come in
-    the order of the delivery and every batch's handler ran."""
-    partij, behandeld = verzamelpartij
-    draden: set[str] = set()
-    echt = _Verzamelpartij.afronden
-
-    def afronden(self) -> None:
-        draden.add(threading.current_thread().name)
-        echt(self)
-
-    _Verzamelpartij.afronden = afronden  # type: ignore[method-assign]
-    try:
-        uitkomsten = list(
-            berichten_ontvangen(
-                berichten=_aanleveringen(*(_jw323(n) for n in range(8))), partij=2, tegelijk=2
-            )
+def test_banen_per_afzender_met_de_berichten_van_een_afzender_op_volgorde(diemen, gezien_in_draad):
+    """``tegelijk=2``: the messages are handled in two lanes at the same time, each a thread
+    with its own connection (so this test commits: transaction=True). A sender's messages
+    all go to one lane and are handled in the order they came, batch after batch; the other
+    sender's in the other lane; the results come in the order of the delivery."""
+    volgorde = [(AFZENDER_A if n % 3 else AFZENDER_B, n) for n in range(12)]
+    uitkomsten = list(
+        berichten_ontvangen(
+            berichten=_aanleveringen(*(_van(a, n) for a, n in volgorde)), partij=4, tegelijk=2
         )
-    finally:
-        _Verzamelpartij.afronden = echt  # type: ignore[method-assign]
-    assert [u.bericht.identificatie for u in uitkomsten] == [f"P{n:04d}" for n in range(8)]
+    )
+    assert [u.bericht.identificatie for u in uitkomsten] == [f"P{n:04d}" for _, n in volgorde]
     assert all(u.bericht.status == BerichtStatus.VERWERKT for u in uitkomsten)
-    # Four batches of two: each took its even one (the batches share the list of what was
-    # taken); the odd ones went to the handler after.
-    assert len(partij.afgerond) == 4
-    assert sorted(partij.genomen) == ["P0000", "P0002", "P0004", "P0006"]
-    assert sorted(behandeld) == ["P0001", "P0003", "P0005", "P0007"]
-    assert draden and all(naam.startswith("partij") for naam in draden)
+    draden = {a: {d for d, afz, _ in gezien_in_draad if afz == a} for a in (AFZENDER_A, AFZENDER_B)}
+    assert len(draden[AFZENDER_A]) == len(draden[AFZENDER_B]) == 1
+    assert draden[AFZENDER_A] != draden[AFZENDER_B]
+    assert all(d.startswith("partij") for ds in draden.values() for (d,) in [tuple(ds)])
+    for afzender in (AFZENDER_A, AFZENDER_B):
+        eigen = [i for _, afz, i in gezien_in_draad if afz == afzender]
+        # Eight are read together (4 per lane). Within a lane's part the batch takes the even
+        # ones and the handler gets the odd ones after its commit; part after part, never a
+        # later part's message first.
+        per_partij = [
+            sorted(f"P{n:04d}" for a, n in volgorde[k : k + 8] if a == afzender)
+            for k in range(0, 12, 8)
+        ]
+        assert sorted(eigen) == sorted(i for deel in per_partij for i in deel)
+        begin = 0
+        for deel in per_partij:
+            assert sorted(eigen[begin : begin + len(deel)]) == deel
+            begin += len(deel)
+
+
+def test_in_een_transactie_is_er_een_baan(diemen, gezien_in_draad):
+    """Inside the caller's transaction (this test's) other connections could not see its
+    rows: ``tegelijk`` is then one lane, the caller's own thread."""
+    uitkomsten = list(
+        berichten_ontvangen(
+            berichten=_aanleveringen(
+                *(_van(a, n) for n, a in enumerate([AFZENDER_A, AFZENDER_B] * 2))
+            ),
+            partij=4,
+            tegelijk=2,
+        )
+    )
+    assert all(u.bericht.status == BerichtStatus.VERWERKT for u in uitkomsten)
+    assert {d for d, _, _ in gezien_in_draad} == {threading.current_thread().name}

@@ -2,8 +2,9 @@
 
 Every file is stored raw, checked and routed through :func:`iwmo_jw.services.berichten_ontvangen`
 as one delivery, in batches of ``--partij`` files (a folder: every file directly in it, sorted
-by name, hidden files skipped). Prints per file what happened. Exit status 1 when a file was
-refused, could not be read or its processing failed."""
+by name, hidden files skipped), in ``--tegelijk`` lanes (default 2 on PostgreSQL: a sender's
+messages in one lane, in their order). Prints per file what happened. Exit status 1 when a
+file was refused, could not be read or its processing failed."""
 
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from iwmo_jw.constants import BerichtStatus, Kanaal
 from iwmo_jw.models import InkomendBericht, UitgaandBericht
 from iwmo_jw.services import PARTIJ_BERICHTEN, Aanlevering, Ontvangst, berichten_ontvangen
 from kern.opstart import langlevende_objecten_bevriezen
+
+#: Lanes by default on PostgreSQL: with two, one lane's Python work runs while the other waits
+#: for the database (a region's month: see bench/declaraties.py).
+TEGELIJK_POSTGRESQL = 2
 
 
 def bestanden_in(paden: list[Path]) -> list[Path]:
@@ -89,10 +95,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--tegelijk",
             type=int,
-            default=1,
+            default=None,
             help=(
-                "Zoveel partijen tegelijk verwerken, elk met een eigen databaseverbinding "
-                "(standaard 1; 2 voor een grote map op PostgreSQL)."
+                "In zoveel banen tegelijk verwerken, elk met een eigen databaseverbinding; de "
+                "berichten van één afzender gaan in één baan, in hun volgorde (standaard "
+                f"{TEGELIJK_POSTGRESQL} op PostgreSQL, anders 1)."
             ),
         )
 
@@ -102,7 +109,12 @@ class Command(BaseCommand):
             raise CommandError("Geen bestanden gevonden.")
         if options["partij"] < 1:
             raise CommandError("--partij is minstens 1.")
-        if options["tegelijk"] < 1:
+        tegelijk = options["tegelijk"]
+        if tegelijk is None:
+            # Lanes are threads with connections of their own: PostgreSQL serves them side
+            # by side; SQLite would make them wait for each other's writes.
+            tegelijk = TEGELIJK_POSTGRESQL if connection.vendor == "postgresql" else 1
+        if tegelijk < 1:
             raise CommandError("--tegelijk is minstens 1.")
         mislukt = 0
         # A folder can hold a region's month: its full collections need not walk Django.
@@ -111,7 +123,7 @@ class Command(BaseCommand):
             berichten=(Aanlevering(data=pad, bestandsnaam=pad.name) for pad in bestanden),
             kanaal=options["kanaal"],
             partij=options["partij"],
-            tegelijk=options["tegelijk"],
+            tegelijk=tegelijk,
         )
         for pad, uitkomst in zip(bestanden, uitkomsten, strict=True):
             if isinstance(uitkomst, OSError):
