@@ -170,7 +170,7 @@ def berichten_ontvangen(
 
     ``tegelijk`` > 1: the messages are handled in that many lanes at the same time, each a
     thread with a database connection of its own, so one lane's Python work runs while
-    another waits for PostgreSQL. ``partij`` × ``tegelijk`` messages are read together and
+    another waits for PostgreSQL. ``partij`` times ``tegelijk`` messages are read together and
     each lane takes its part of them as its batch. A message's lane is fixed by its sender
     (the header's Afzender: every message of a provider in one lane), and a lane handles its
     parts in the delivery's order, so a provider's messages are handled in the order
