@@ -197,22 +197,8 @@ def _kop_overnemen(bericht: InkomendBericht, kop: Kop) -> None:
     bericht.agb_code = kort(p.agb_code, 20)
 
 
-#: An earlier message with the same identity (TR056), built once per process.
-_ORIGINEEL = VasteQuery(
-    lambda afzender, berichtcode, identificatie, pk: (
-        InkomendBericht.objects.defer("inhoud")
-        .filter(
-            afzender=afzender,
-            berichtcode=berichtcode,
-            identificatie=identificatie,
-            status__in=STATUSSEN_MET_IDENTITEIT,
-        )
-        .exclude(pk=pk)
-        .order_by("pk")[:1]
-    )
-)
-#: The earlier messages under any of a batch's identities, in one query (the triples are
-#: picked out in Python).
+#: The earlier messages under any of some identities (TR056), in one query (the triples are
+#: picked out in Python); built once per process.
 _ORIGINELEN = VasteQuery(
     lambda afzenders, berichtcodes, identificaties: (
         InkomendBericht.objects.defer("inhoud")
@@ -235,19 +221,32 @@ def _identiteit(kop: Kop) -> _Identiteit:
     return kort(p.afzender, 20), kop.soort.berichtcode, kort(p.identificatie, 40)
 
 
+def _originelen_laden(
+    identiteiten: set[_Identiteit],
+) -> dict[_Identiteit, list[InkomendBericht]]:
+    """Per identity, the messages stored under it that hold it (in pk order)."""
+    originelen: dict[_Identiteit, list[InkomendBericht]] = {}
+    if not identiteiten:
+        return originelen
+    for rij in _ORIGINELEN(
+        afzenders=sorted({a for a, _, _ in identiteiten}),
+        berichtcodes=sorted({c for _, c, _ in identiteiten if c is not None}),
+        identificaties=sorted({i for _, _, i in identiteiten}),
+    ):
+        identiteit = (rij.afzender, rij.berichtcode, rij.identificatie)
+        if identiteit in identiteiten:
+            originelen.setdefault(identiteit, []).append(rij)
+    return originelen
+
+
 def _origineel(
     bericht: InkomendBericht, originelen: Mapping[_Identiteit, list[InkomendBericht]] | None
 ) -> InkomendBericht | None:
     """The first other message under ``bericht``'s identity: from ``originelen`` when the
     batch loaded them, else asked for."""
-    if originelen is None:
-        return _ORIGINEEL.eerste(
-            afzender=bericht.afzender,
-            berichtcode=bericht.berichtcode,
-            identificatie=bericht.identificatie,
-            pk=bericht.pk,
-        )
     identiteit = (bericht.afzender, bericht.berichtcode, bericht.identificatie)
+    if originelen is None:
+        originelen = _originelen_laden({identiteit})
     return next((r for r in originelen.get(identiteit, ()) if r.pk != bericht.pk), None)
 
 
@@ -466,18 +465,7 @@ class Partijbeoordeling:
         headers) in one query, which :meth:`beoordelen` then uses instead of a query per
         message (TR056). Read in the batch's transaction, before any of its outcomes: what
         each message's own query would have found."""
-        identiteiten = {_identiteit(kop) for kop in koppen}
-        self._originelen = {}
-        if not identiteiten:
-            return
-        for rij in _ORIGINELEN(
-            afzenders=sorted({a for a, _, _ in identiteiten}),
-            berichtcodes=sorted({c for _, c, _ in identiteiten}),
-            identificaties=sorted({i for _, _, i in identiteiten}),
-        ):
-            identiteit = (rij.afzender, rij.berichtcode, rij.identificatie)
-            if identiteit in identiteiten:
-                self._originelen.setdefault(identiteit, []).append(rij)
+        self._originelen = _originelen_laden({_identiteit(kop) for kop in koppen})
 
     def beoordelen(
         self, pk: int, invoer: Invoer, resultaat: Validatieresultaat | None
