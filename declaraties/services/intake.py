@@ -916,11 +916,9 @@ def declaratie_bericht_verwerken(
     )
 
 
-#: A provider found and locked for a batch of messages, or nothing when another transaction
-#: holds its lock: a batch never waits for a provider, so two batches cannot deadlock on
-#: their providers (and the message waits for the provider after the batch, one by one).
 #: The providers with these AGB codes (unique) that no other transaction holds, locked in pk
-#: order; those held are skipped, not waited for.
+#: order for a batch of messages: a batch never waits for a provider, so it cannot deadlock on
+#: its providers (a held provider's message waits for it after the batch, one by one).
 _AANBIEDERS_VRIJ_VERGRENDELEN = VasteQuery(
     lambda agb_codes: (
         Zorgaanbieder.objects.select_for_update(skip_locked=True)
