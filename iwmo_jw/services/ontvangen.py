@@ -26,8 +26,9 @@ to its handler's batch, which stores what it took together at the end (one inser
 declarations instead of 25); what it did not take is handled one by one after the commit; when
 anything in the batch raises, its transaction is rolled back and every message of it is
 processed one by one as without batches (a crash leaves the batch ``ontvangen``, for
-:func:`berichten_verwerken`). With ``tegelijk`` several batches are handled at the same time,
-each in a thread with its own connection. :func:`bericht_ontvangen` is a batch of one (whose
+:func:`berichten_verwerken`). With ``tegelijk`` the messages are handled in several lanes at
+the same time, each a thread with its own connection, a sender's messages always in the same
+lane and in their order. :func:`bericht_ontvangen` is a batch of one (whose
 check overlaps the storing of its raw row), processed on its own.
 
 Call these services outside an outer transaction: inside one, step 1 cannot commit on its
@@ -240,7 +241,7 @@ class _Controles:
         self._wachtrij: deque[tuple[object, Invoer]] = deque()
         self._gestart: dict[object, Future[Validatieresultaat | None]] = {}
         self._gevraagd: dict[object, Future[Validatieresultaat | None]] = {}
-        # Batches handled at the same time ask from their own threads.
+        # Lanes ask from their own threads.
         self._slot = threading.Lock()
 
     def plannen(self, sleutel: object, invoer: Invoer) -> None:

@@ -164,8 +164,9 @@ def test_veel_declaraties_in_een_keer_boeken_als_een_voor_een(
     the other, in one set of queries: each its own transfers, the reservation they share
     changed by both in order (the second credits what the first realised), a key twice
     booked once, and the same call again answered from the ledger."""
-    verzoeken = [
-        Declaratieverzoek(
+
+    def declaratie_a() -> Declaratieverzoek:  # asked twice: a new, equal request each time
+        return Declaratieverzoek(
             gemeente_id=amsterdam.pk,
             bron_id="declaratie-a",
             delen=[
@@ -173,22 +174,17 @@ def test_veel_declaraties_in_een_keer_boeken_als_een_voor_een(
                 Realisatiedeel("toewijzing-t", 2027, D("300.00"), aanbieder.pk),
             ],
             idempotentiesleutel="declaratie-a",
-        ),
+        )
+
+    verzoeken = [
+        declaratie_a(),
         Declaratieverzoek(
             gemeente_id=amsterdam.pk,
             bron_id="declaratie-b",
             delen=[Realisatiedeel("toewijzing-t", 2026, D("-200.00"), aanbieder.pk)],
             idempotentiesleutel="declaratie-b",
         ),
-        Declaratieverzoek(
-            gemeente_id=amsterdam.pk,
-            bron_id="declaratie-a",
-            delen=[
-                Realisatiedeel("toewijzing-t", 2026, D("800.00"), aanbieder.pk),
-                Realisatiedeel("toewijzing-t", 2027, D("300.00"), aanbieder.pk),
-            ],
-            idempotentiesleutel="declaratie-a",
-        ),
+        declaratie_a(),
     ]
     with django_assert_max_num_queries(30):
         a, b, a_weer = declaraties_boeken(door=None, verzoeken=verzoeken)
