@@ -209,6 +209,70 @@ def test_model_instances_are_the_orms_deferred_fields_and_locks_included():
     assert all(g is not None for g in uitgesteld._cache.values())
 
 
+@pytest.mark.postgres
+def test_instances_made_without_init_are_as_the_orm_makes_them():
+    """A model with plain columns (foreign keys, dates, a boolean) gets its instances without
+    Model.__init__: the same __dict__ and state as the ORM's, deferred fields loaded on
+    access, a foreign key's object fetched through its id."""
+    jaren = [
+        Begrotingsjaar.objects.create(gemeente=gemeente(code), jaar=2030 + i)
+        for i, code in enumerate(("0301", "0302"))
+    ]
+    pks = [j.pk for j in jaren]
+    alle = VasteQuery(lambda pks: Begrotingsjaar.objects.filter(pk__any=pks).order_by("pk"))
+    deels = VasteQuery(
+        lambda pks: Begrotingsjaar.objects.filter(pk__any=pks).only("jaar").order_by("pk")
+    )
+    for _ in range(2):  # compiled, then from the cache
+        for vq, qs in (
+            (alle, Begrotingsjaar.objects.filter(pk__any=pks).order_by("pk")),
+            (deels, Begrotingsjaar.objects.filter(pk__any=pks).only("jaar").order_by("pk")),
+        ):
+            gekregen, verwacht = vq(pks=pks), list(qs)
+            assert [type(g) for g in gekregen] == [Begrotingsjaar, Begrotingsjaar]
+            for a, b in zip(gekregen, verwacht, strict=True):
+                assert {k: v for k, v in vars(a).items() if k != "_state"} == {
+                    k: v for k, v in vars(b).items() if k != "_state"
+                }
+                assert (a._state.adding, a._state.db) == (False, "default")
+                assert a.get_deferred_fields() == b.get_deferred_fields()
+    (geheel, _) = alle(pks=pks)
+    assert geheel.gemeente.code == "0301"
+    (deel, _) = deels(pks=pks)
+    assert deel.get_deferred_fields() >= {"gemeente_id", "afgesloten"}
+    assert (deel.gemeente_id, deel.afgesloten) == (jaren[0].gemeente_id, False)
+    assert alle._cache[(("pks", "[int]"),)].zonder_init  # type: ignore[union-attr]
+    assert deels._cache[(("pks", "[int]"),)].zonder_init  # type: ignore[union-attr]
+
+
+@pytest.mark.postgres
+def test_instances_go_through_from_db_when_init_matters():
+    """A model with a field of its own descriptor (a MoneyField) is made by from_db, and so is
+    any model while something listens to its init signals."""
+    from django.db.models.signals import post_init
+
+    geld = VasteQuery(lambda pks: Tariefperiode.objects.filter(pk__any=pks))
+    periode = TariefperiodeFactory(bedrag=Decimal("3.25"))
+    (gekregen,) = geld(pks=[periode.pk])
+    assert gekregen.bedrag == periode.bedrag
+    assert not geld._cache[(("pks", "[int]"),)].zonder_init  # type: ignore[union-attr]
+
+    jaar = Begrotingsjaar.objects.create(gemeente=gemeente("0303"), jaar=2031)
+    alle = VasteQuery(lambda pks: Begrotingsjaar.objects.filter(pk__any=pks))
+    assert alle(pks=[jaar.pk]) == [jaar]
+    gezien: list[object] = []
+
+    def ontvanger(sender, instance, **kwargs):
+        gezien.append(instance)
+
+    post_init.connect(ontvanger, sender=Begrotingsjaar)
+    try:
+        (gekregen,) = alle(pks=[jaar.pk])
+    finally:
+        post_init.disconnect(ontvanger, sender=Begrotingsjaar)
+    assert gezien == [gekregen]
+
+
 def test_other_backends_run_the_orm():
     codes = _alle_codes()
     vq = VasteQuery(
