@@ -25,7 +25,7 @@ def langlevende_objecten_bevriezen() -> None:
     batch's contexts, its outcomes), nearly all freed by their reference counts and hardly any
     in cycles. With Python's threshold of 700 the collector walked them some 2,400 times in a
     month's intake in batches, 1.0-1.3 s of its 8-9 s of CPU; at 100,000 it runs 7 times,
-    0.2 s, and the peak memory stays the same (233 MB): what a cycle holds waits at most
+    0.2 s, and the peak memory stays the same (227 MiB): what a cycle holds waits at most
     100,000 allocations longer.
 
     Called by the Celery worker processes, the WSGI application and ``bericht_inlezen`` (and
