@@ -30,7 +30,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from contracten.constants import CONTRACT_LOPEND
 from contracten.models import Product, Tariefperiode, Zorgaanbieder
@@ -147,13 +147,24 @@ _GOEDGEKEURD = VasteQuery(
 )
 
 
-_DEBETTEN = VasteQuery(
-    lambda zorgaanbieders, wetten, referenties: Prestatie.objects.filter(
+def debetten_met_referenties(
+    zorgaanbieders: Any, wetten: Any, referenties: Any, statussen: Sequence[str]
+) -> QuerySet[Prestatie]:
+    """The debits with these ReferentieNummers of these providers in these wets, in one of
+    ``statussen``: what credits refer to (the rules' context here; the booking of the credits
+    in :mod:`declaraties.services.intake`)."""
+    return Prestatie.objects.filter(
         zorgaanbieder_id__any=zorgaanbieders,
         declaratie__wet__any=wetten,
         referentienummer__any=referenties,
         debet_credit=DebetCredit.DEBET,
-        status__in=GOEDGEKEURD,
+        status__in=statussen,
+    )
+
+
+_DEBETTEN = VasteQuery(
+    lambda zorgaanbieders, wetten, referenties: debetten_met_referenties(
+        zorgaanbieders, wetten, referenties, GOEDGEKEURD
     ).values(
         "zorgaanbieder_id",
         "declaratie__wet",

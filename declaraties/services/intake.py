@@ -64,6 +64,7 @@ from declaraties.laden import (
     Geladen,
     context_laden,
     contexten_laden,
+    debetten_met_referenties,
 )
 from declaraties.models import (
     Beoordelingsinstelling,
@@ -180,12 +181,8 @@ _BEOORDELINGSINSTELLING = VasteQuery(
 #: The approved debits the approved credits of declarations undo: of their providers, with
 #: their ReferentieNummers, in their wets (each row names its provider and wet).
 _GECREDITEERDE_DEBETTEN = VasteQuery(
-    lambda zorgaanbieders, wetten, referenties: Prestatie.objects.filter(
-        zorgaanbieder_id__any=zorgaanbieders,
-        declaratie__wet__any=wetten,
-        referentienummer__any=referenties,
-        debet_credit=DebetCredit.DEBET,
-        status__in=OPEN_GOEDGEKEURD,
+    lambda zorgaanbieders, wetten, referenties: debetten_met_referenties(
+        zorgaanbieders, wetten, referenties, OPEN_GOEDGEKEURD
     ).values_list(
         "pk", "zorgaanbieder_id", "declaratie__wet", "referentienummer", "status", "toewijzing_id"
     )
